@@ -1,0 +1,190 @@
+"""Find document citations: one compiled pattern for every symbol form, then small parsers for
+the words around it (type word, date, issuer, subject). Tables in data/ say what the codes mean."""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+from . import tables
+
+# A symbol code: capitals (Đ included) with at most one lower-case letter between capitals
+# (TTg, CTrHĐ, QĐi, QyĐ); "&" joins parts (BNN&MT, GD&ĐT). QH and UBTVQH carry their term.
+CODE = r"(?:(?:UBTVQH|QH)\d{2}|[A-ZĐ](?:[A-ZĐ]|[a-zđ](?![a-zđ])|&[ ]?(?=[A-ZĐ]))*)"
+NUM = r"\d{1,5}(?:\.\d{1,3})?"
+_LB = r"(?<![\d./\-_A-Za-z])"
+_END = r"(?P<fn>\d{1,2})?(?![\d]|[^\W\d_])"
+SYMBOL = re.compile(
+    rf"{_LB}(?:"
+    # Party: 57-NQ/TW, 31-\n\nNQ/TW, 187, 188-KL/TW, 24-NQ_TW
+    rf"(?P<pnum>{NUM}(?:[ \t]*,[ \t]*{NUM})*)[ \t]?-\s{{0,5}}(?P<ptype>{CODE})[ \t]*[/_][ \t]*(?P<pbody>{CODE})"
+    # State: 2531/QĐ-UBND, 70/2024/QĐ-UBND, 2531_QĐ-UBND, 1927/KH-\nUBND, 45/2019/QH14
+    rf"|(?P<snum>{NUM})(?:[ \t]*/[ \t]*(?P<year>(?:19|20)\d{{2}}))?[ \t]*[/_][ \t]?(?P<scodes>{CODE}(?:[ \t]?-\s{{0,5}}{CODE})*)"
+    # Old Party/Government form: 169-CP, 217-HĐBT
+    rf"|(?P<onum>{NUM})-(?P<ocode>CP|HĐBT|HĐCP|TTg|BT)(?![/_])"
+    rf"){_END}"
+)
+
+_DATE = re.compile(
+    r"[\s,]*(?:ban hành\s+)?ngày\s*(?P<d>\d{1,2})\s*(?:tháng\s*(?P<m1>\d{1,2})\s*năm\s*|[/.\-]\s*(?P<m2>\d{1,2})\s*[/.\-]\s*)"
+    r"(?P<y>(?:19|20)\d{2})(?P<fn>\d{1,2})?(?!\d)",
+    re.IGNORECASE,
+)
+_ISSUER_STOP = (
+    r"(?=\s+(?:về|ban hành|quy định|phê duyệt|hướng dẫn|triển khai|thực hiện|tại|đối với|trong|nhằm|để|"
+    r"đã|được|và việc|V/v|ngày)\b|\s*[,;:(“\"”]|\.(?=\s|$)|\s*$)"
+)
+_ISSUER = re.compile(r"[\s,]*của\s+(?P<who>[^;:\n(“\"”]{2,110}?)" + _ISSUER_STOP, re.IGNORECASE | re.DOTALL)
+_ISSUER_LOOSE = re.compile(r"[\s,]*của\s+(?P<who>.{2,110}?)" + _ISSUER_STOP, re.IGNORECASE | re.DOTALL)
+
+
+@functools.cache
+def _type_word_re() -> re.Pattern:
+    words = sorted(tables.type_words(), key=len, reverse=True)
+    alt = "|".join(r"\s+".join(map(re.escape, w.split())) for w in words)
+    # "Quyết định số 2531", "QUYẾT ĐỊNH SỐ", "Nghị quyết 57", "Quyết định số186", "Các Công điện: số"
+    return re.compile(rf"(?P<tw>{alt})(?:\s+[^\W\d_]+){{0,0}}\s*(?::\s*)?(?:s[ốỐ]\b\s*|S[ỐO]\b\s*|s[ốỐ](?=\d))?(?::\s*)?$", re.IGNORECASE)
+
+
+_SO = re.compile(r"(?:s[ốỐ]|S[ỐO])\s*(?::\s*)?$", re.IGNORECASE)
+_LAW = re.compile(r"(?P<tw>Bộ luật|Luật|Pháp lệnh|Hiến pháp)\b[^;.\n]{0,120}?\bs[ốỐ]\s*$")
+_ISSUER_BEFORE = re.compile(r"(?:^|\n)[\s\d]*(?P<who>[^\n]{3,60}?)\s+[–—-]\s+$")
+
+
+@dataclass
+class Mention:
+    start: int  # of the type word when there is one, else of the symbol
+    sym_start: int
+    end: int  # end of the symbol (footnote marker excluded)
+    key: str
+    doc_type: str
+    type_from_word: bool
+    issuer_codes: list[str]
+    year: str | None
+    party: bool
+    fn: int | None = None  # footnote marker glued to the symbol
+    date: str | None = None
+    issuer_text: str | None = None
+    core_end: int = 0  # after symbol, date and issuer
+    subject: str = ""
+    region: str = ""
+    clause: str = ""
+    relations: set[str] = field(default_factory=set)
+    governor: int | None = None  # index of the mention whose description this one sits in
+    verb: str | None = None
+
+
+def canonical_code(code: str) -> str:
+    code = re.sub(r"\s+", "", code)
+    return tables.canonical_codes().get(code.upper(), code)
+
+
+def party_bodies() -> set[str]:
+    return {k for k, v in tables.issuer_codes().items() if v.scope.startswith("party")}
+
+
+def ident(key: str) -> str:
+    """Comparison identity: case-folded, "_" as "/", a Party symbol in state form as its Party form."""
+    k = re.sub(r"\s+", "", key).replace("_", "/").upper()
+    m = re.fullmatch(r"([\d.]+)/([^/\-]+)-([^/\-]+)", k)
+    if m and m.group(3) in party_bodies():
+        k = f"{m.group(1)}-{m.group(2)}/{m.group(3)}"
+    return k
+
+
+def parse_symbol(m: re.Match) -> tuple[list[str], str, list[str], str | None, bool, str | None]:
+    """(keys, type code, issuer codes, year, party?, alt key) for one symbol match."""
+    if m.group("pnum"):
+        nums = [n.strip() for n in m.group("pnum").split(",")]
+        t, body = canonical_code(m.group("ptype")), canonical_code(m.group("pbody"))
+        return [f"{n}-{t}/{body}" for n in nums], t, [body], None, True, None
+    if m.group("onum"):
+        code = canonical_code(m.group("ocode"))
+        return [f"{m.group('onum')}-{code}"], "", [code], None, False, None
+    num, year = m.group("snum"), m.group("year")
+    parts = [canonical_code(p) for p in re.split(r"\s*-\s*", m.group("scodes").strip())]
+    key = num + (f"/{year}" if year else "") + "/" + "-".join(parts)
+    first = parts[0].upper()
+    if first in tables.doc_types() and len(parts) > 1:
+        tcode, issuers = parts[0], parts[1:]
+    elif first in tables.doc_types() and not year and first not in tables.issuer_codes():
+        tcode, issuers = parts[0], []
+    else:
+        tcode, issuers = "", parts
+    alt = None
+    if tcode and len(issuers) == 1 and issuers[0].upper() in party_bodies():
+        alt = f"{num}-{tcode}/{issuers[0]}"
+    return [key], tcode, issuers, year, False, alt
+
+
+def type_name(tcode: str, issuers: list[str], year: str | None) -> str:
+    dt = tables.doc_types().get(tcode.upper()) if tcode else None
+    if dt:
+        return dt.name
+    if issuers and re.fullmatch(r"(?:UBTVQH|QH)\d{2}", issuers[0]):
+        return "Luật" if issuers[0].startswith("QH") else "Pháp lệnh"
+    if issuers and issuers[0] in ("CP", "HĐBT", "HĐCP") and not year:
+        return "Nghị định"
+    return "Công văn"
+
+
+def find_symbols(view: str, lo: int = 0, hi: int | None = None):
+    return SYMBOL.finditer(view, lo, len(view) if hi is None else hi)
+
+
+def read_mentions(view: str, matches, iso_date) -> list[Mention]:
+    """Turn symbol matches into mentions with their type word, date and issuer read from `view`."""
+    out: list[Mention] = []
+    tw_re = _type_word_re()
+    for m in matches:
+        keys, tcode, issuers, year, party, alt = parse_symbol(m)
+        s = m.start()
+        before = view[max(0, s - 160):s]
+        start, tname, from_word = s, type_name(tcode, issuers, year), False
+        tw = tw_re.search(before[-60:])
+        if tw:
+            start = s - (len(before[-60:]) - tw.start())
+            tname, from_word = tables.type_words()[_norm_word(tw.group("tw"))], True
+        else:
+            law = _LAW.search(before)
+            if law:
+                tname, from_word = tables.type_words()[_norm_word(law.group("tw"))], True
+                start = s - len(before) + law.start()
+            else:
+                so = _SO.search(before[-12:])
+                if so:
+                    start = s - (len(before[-12:]) - so.start())
+        fn = int(m.group("fn")) if m.group("fn") else None
+        end = m.end("fn") if fn is None else m.start("fn")
+        if fn is None:
+            end = m.end()
+        pos, date, who = end + (len(m.group("fn")) if fn else 0), None, None
+        d = _DATE.match(view, pos)
+        if d:
+            date = iso_date(d.group("y"), d.group("m1") or d.group("m2"), d.group("d"))
+            pos = d.end("y")
+            if d.group("fn") and fn is None:
+                fn = None  # a marker after the year belongs to the sentence, not the citation
+        iss = _ISSUER.match(view, pos) or _ISSUER_LOOSE.match(view, pos)
+        if iss and len(iss.group("who").split()) <= 16:
+            who = re.sub(r"\s+", " ", iss.group("who")).strip()
+            pos = iss.end("who")
+        else:
+            ib = _ISSUER_BEFORE.search(view[max(0, start - 80):start])
+            if ib and re.match(r"(?:Ban|Bộ|Chính|Quốc|Thủ|Ủy|Hội|Sở|Thành|Tỉnh)", ib.group("who").strip()):
+                who = ib.group("who").strip()
+        for i, key in enumerate(keys):
+            mm = Mention(start=start, sym_start=s, end=end, key=key, doc_type=tname, type_from_word=from_word,
+                         issuer_codes=issuers, year=year, party=party, fn=fn, date=date, issuer_text=who,
+                         core_end=pos)
+            mm.alt = alt  # type: ignore[attr-defined]
+            out.append(mm)
+    return out
+
+
+def _norm_word(w: str) -> str:
+    w = re.sub(r"\s+", " ", w)
+    for k in tables.type_words():
+        if k.lower() == w.lower():
+            return k
+    return w

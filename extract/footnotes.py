@@ -1,0 +1,113 @@
+"""Footnotes: numbered bodies inside page-bottom blocks (continuations included) and the markers
+glued to words or symbols in the body ("quốc tế1", "70/2024/QĐ-UBND1", "năm 20248", "hướng dẫn 11.")."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .text import Text, collapse
+
+_BODY_START = re.compile(r"^[ \t]*(\d{1,3})[ \t]?(?=[^\d\s/.,-])", re.M)
+_STOP = {"của", "về", "trong", "theo", "tại", "ở", "với", "và", "các", "những", "cho", "đối", "đi", "từ",
+         "nhằm", "để", "là", "có", "được", "này", "đó", "vào", "trên", "dưới", "sau", "trước", "khi", "như",
+         "thực", "hiện", "chỉ", "thị"}
+
+
+@dataclass
+class Footnote:
+    n: int
+    parts: list[tuple[int, int]] = field(default_factory=list)  # body spans (a body may continue on the next page)
+    marker: tuple[int, int] | None = None
+    anchor: str = ""
+    anchor_start: int | None = None
+
+    @property
+    def start(self) -> int:
+        return self.parts[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.parts[-1][1]
+
+    def contains(self, pos: int) -> bool:
+        return any(s <= pos < e for s, e in self.parts)
+
+
+def read_bodies(t: Text, blocks: list[tuple[int, int]]) -> list[Footnote]:
+    """Numbered bodies in order; text before the first number of a block continues the last body."""
+    notes: list[Footnote] = []
+    text = t.text
+    for bs, be in blocks:
+        first_line = text.find("\n", bs) + 1
+        pos = first_line
+        starts = []
+        expected = (notes[-1].n + 1) if notes else 1
+        for m in _BODY_START.finditer(text, first_line, be):
+            n = int(m.group(1))
+            if n == expected:
+                starts.append((m.start(), m.end(), n))
+                expected += 1
+        lead_end = starts[0][0] if starts else be
+        if notes and text[pos:lead_end].strip():
+            notes[-1].parts.append((_skip_ws(text, pos, lead_end), _rstrip(text, pos, lead_end)))
+        for i, (s, bstart, n) in enumerate(starts):
+            e = starts[i + 1][0] if i + 1 < len(starts) else be
+            notes.append(Footnote(n, [(bstart, _rstrip(text, bstart, e))]))
+    return notes
+
+
+def _skip_ws(text: str, s: int, e: int) -> int:
+    while s < e and text[s].isspace():
+        s += 1
+    return s
+
+
+def _rstrip(text: str, s: int, e: int) -> int:
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return e
+
+
+def find_markers(t: Text, notes: list[Footnote], symbol_spans: list[tuple[int, int, int | None]]) -> None:
+    """Find each footnote's marker in the body, in order, after the previous marker."""
+    body = t.body
+    glued = {end: fn for _, end, fn in symbol_spans if fn is not None}
+    inside = [(s, e) for s, e, _ in symbol_spans]
+    pos = 0
+    for note in notes:
+        n = str(note.n)
+        pat = re.compile(
+            rf"(?:(?<=[^\W\d_])|(?<=[^\W\d_][”\"’)])|(?<=\b(?:19|20)\d\d))({n})(?!\d)|(?<=[^\W\d_]) ({n})(?=[.,;:]\s)")
+        for m in pat.finditer(body, pos):
+            s = m.start(1) if m.group(1) else m.start(2)
+            if any(a <= s < b for a, b in inside) and glued.get(s) != note.n:
+                continue
+            note.marker = (s, s + len(n))
+            note.anchor, note.anchor_start = anchor_before(body, s)
+            pos = s + len(n)
+            break
+
+
+def anchor_before(body: str, pos: int) -> tuple[str, int]:
+    """The words the marker is glued to: back to a function word, punctuation or four syllables."""
+    left = body[max(0, pos - 200):pos].rstrip()
+    base = pos - len(body[max(0, pos - 200):pos]) + 0
+    sym = re.search(r"[\w.]*\d[\w.]*[/_][\w/\-_.&]+$", left)
+    if sym and re.search(r"[A-ZĐ]", sym.group(0)):
+        return sym.group(0), base + sym.start()
+    words = list(re.finditer(r"[^\s,;:()“”\"]+", left))
+    picked = []
+    for w in reversed(words):
+        tok = w.group(0)
+        gap = left[w.end(): picked[-1].start()] if picked else ""
+        if picked and re.search(r"[,;:()“”\"]|\n\s*\n", gap):
+            break
+        if tok.lower() in _STOP or len(picked) >= 4:
+            break
+        if picked and tok[0].isupper() != picked[-1].group(0)[0].isupper() and tok.lower() != "năm" and not tok[0].isdigit() and picked[-1].group(0)[0].isupper():
+            break
+        picked.append(w)
+    if not picked:
+        return "", pos
+    picked.reverse()
+    return collapse(left[picked[0].start():]), base + picked[0].start()

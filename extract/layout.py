@@ -1,0 +1,69 @@
+"""Page furniture of extracted text: page numbers, page-bottom footnote blocks, saved-page boilerplate.
+Each is masked (blanked) in the body view, never deleted, so offsets stay true."""
+from __future__ import annotations
+
+import re
+
+from .text import Text
+
+# A PDF footnote separator comes out as a long run of spaces or underscores on a line of its own.
+_SEPARATOR = re.compile(r"^[ \t_\u00a0]{20,}$|^_{5,}[ \t]*$", re.M)
+# A new PDF page starts with a line indented by exactly one space ( " tác đầu tư ...").
+_PAGE_START = re.compile(r"^ (?=[^\s])", re.M)
+_PAGE_NUMBER = re.compile(r"^[ \t]*\d{1,3}[ \t]*$", re.M)
+_BOILERPLATE = [
+    re.compile(p, re.M | re.I)
+    for p in (
+        r"^\s*Open navigation\s*$",
+        r"^\s*Tải về văn bản.*$",
+        r"^\s*Câu trả lời này có giúp ích.*$",
+        r"^\s*Send feedback\s*$",
+        r"^\s*Rất tiếc là chúng tôi không giúp được.*$",
+        r"^\s*(?:Lưu|In|Chia sẻ|Đăng nhập|Đăng ký|Theo dõi văn bản)\s*$",
+    )
+]
+_WEB_TITLE = re.compile(
+    r"\A\s*(?:Open navigation\s*)?(?P<t>(?:Công văn|Kế hoạch|Quyết định|Nghị quyết|Chỉ thị|Thông tư|Nghị định|Văn bản)"
+    r" [^\n]*\d[^\n]*)\n", re.I)
+
+
+def mask_furniture(t: Text) -> tuple[int, int] | None:
+    """Mask boilerplate and page numbers; return the span of a saved page's title line, if any."""
+    text = t.text
+    for pat in _BOILERPLATE:
+        for m in pat.finditer(text):
+            t.mask(m.start(), m.end(), "boilerplate")
+    for m in _PAGE_NUMBER.finditer(text):
+        prev = text.rfind("\n", 0, max(0, m.start() - 1))
+        if _blank_around(text, m.start(), m.end()):
+            t.mask(m.start(), m.end(), "page")
+    web = _WEB_TITLE.match(text)
+    if web and re.search(r"\n\s*(?:Số|SỐ)\s*:", text[: 3000]):
+        return web.start("t"), web.end("t")
+    return None
+
+
+def _blank_around(text: str, s: int, e: int) -> bool:
+    """A lone number is a page number when blank lines surround it (not a table cell or list label)."""
+    before = text[max(0, s - 3):s]
+    after = text[e:e + 3]
+    return before.count("\n") >= 2 and after.startswith("\n") and "|" not in text[max(0, s - 4):e + 4]
+
+
+def footnote_blocks(t: Text) -> list[tuple[int, int]]:
+    """Spans of page-bottom footnote areas: from a separator line to the next page start."""
+    text, out = t.text, []
+    for m in _SEPARATOR.finditer(text):
+        nxt = text.find("\n", m.end())
+        if nxt < 0:
+            continue
+        # the block must hold text and the first text line should look like a footnote body
+        ps = _PAGE_START.search(text, nxt + 1)
+        end = ps.start() if ps else len(text)
+        block = text[m.start():end]
+        if not re.search(r"\S", block):
+            continue
+        out.append((m.start(), end))
+    for s, e in out:
+        t.mask(s, e, "footnote")
+    return out

@@ -1,0 +1,215 @@
+"""Document metadata from the header block, the title and the signature."""
+from __future__ import annotations
+
+import collections
+import functools
+import re
+from dataclasses import dataclass, field
+
+from . import citations, tables, units
+from .text import Text, collapse
+
+_PREAMBLE_START = re.compile(r"^[ \t]*(?:Căn cứ|CĂN CỨ|Thực hiện|Xét|Theo đề nghị|Theo|Kính gửi|Triển khai|Trên cơ sở)\b", re.M)
+_AUTHORITY = re.compile(r"^[ \t]*(?:CHỦ TỊCH|ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|BỘ TRƯỞNG|THỦ TƯỚNG|HỘI ĐỒNG NHÂN DÂN|"
+                        r"CHÍNH PHỦ|GIÁM ĐỐC|THỐNG ĐỐC|TỔNG CỤC TRƯỞNG|CỤC TRƯỞNG|QUỐC HỘI|ỦY BAN THƯỜNG VỤ)\b", re.M)
+_DATE_LINE = re.compile(r"(?P<place>[^\n,|:]{2,50}),\s*ngày\s*(?P<d>\d{1,2})\s*tháng\s*(?P<m>\d{1,2})\s*năm\s*(?P<y>(?:19|20)\d{2})")
+_NUMBER = re.compile(r"\bS[ốỐ]\s*:?\s*(?=\d)")
+_NATIONAL = re.compile(r"C[ỘO]NG\s+H[ÒO]A\s+X[ÃA]\s+H[ỘO]I", re.I)
+
+
+def iso_date(y, m, d) -> str | None:
+    try:
+        y, m, d = int(y), int(m), int(d)
+    except (TypeError, ValueError):
+        return None
+    if 1 <= m <= 12 and 1 <= d <= 31:
+        return f"{y:04d}-{m:02d}-{d:02d}"
+    return None
+
+
+@functools.cache
+def _heading_re() -> re.Pattern:
+    names = sorted({dt.name for dt in tables.doc_types().values()} | set(tables.type_words().values()), key=len, reverse=True)
+    alt = "|".join(r"\s+".join(re.escape(w.upper()) for w in n.split()) for n in names)
+    return re.compile(rf"(?:^|(?<=\s))(?P<h>{alt})(?=\s|$)", re.M)
+
+
+@dataclass
+class Meta:
+    doc_type: str | None = None
+    number: str | None = None
+    number_span: tuple[int, int] | None = None
+    issued_date: str | None = None
+    issuer: str | None = None
+    issuer_surface: list[str] = field(default_factory=list)
+    locality: object = None
+    signer: str | None = None
+    signer_title: str | None = None
+    title: str = ""
+    title_span: tuple[int, int] = (0, 0)
+    heading_span: tuple[int, int] | None = None
+    header_end: int = 0
+    recipients: list[str] = field(default_factory=list)
+    drafting_units: list[str] = field(default_factory=list)
+    closing_start: int | None = None
+
+
+def read_meta(t: Text, web_title: tuple[int, int] | None) -> Meta:
+    body = t.body
+    meta = Meta()
+    start = web_title[1] if web_title else 0
+    head_zone = body[start: start + 4000]
+    h = None
+    for m in _heading_re().finditer(head_zone):
+        line_start = head_zone.rfind("\n", 0, m.start()) + 1
+        before = head_zone[line_start:m.start()]
+        if re.search(r"[a-zà-ỹđ]", before) and not re.search(r"\d{4}\s*$", before):
+            continue
+        if re.match(r"\s*S[ỐO]\b", head_zone[m.end():m.end() + 5]) or _NATIONAL.search(head_zone[m.start():m.end() + 20]):
+            continue
+        h = m
+        break
+    if h:
+        hs, he = start + h.start(), start + h.end()
+        meta.heading_span = (hs, he)
+        name = collapse(h.group("h"))
+        meta.doc_type = next((n for n in _type_names() if n.upper() == name), name.capitalize())
+        meta.header_end = hs
+    num = _NUMBER.search(body, start, start + 3000)
+    if num and (not h or num.start() < meta.heading_span[0] + 300):
+        sm = citations.SYMBOL.match(body, num.end())
+        if sm:
+            keys, tcode, issuers, year, party, alt = citations.parse_symbol(sm)
+            meta.number = keys[0]
+            meta.number_span = (sm.start(), sm.end())
+            if not meta.doc_type:
+                meta.doc_type = citations.type_name(tcode, issuers, year)
+    zone_end = meta.heading_span[0] if meta.heading_span else start + 2500
+    dl = _DATE_LINE.search(body, start, max(zone_end, start) + 400)
+    if dl:
+        meta.issued_date = iso_date(dl.group("y"), dl.group("m"), dl.group("d"))
+    _issuer_from_header(meta, body, start, zone_end)
+    _title(meta, body, start)
+    if meta.locality is None:
+        meta.locality = locality_by_frequency(body)
+    if meta.issuer is None:
+        _issuer_from_promulgation(meta, body)
+    elif meta.locality is not None:
+        meta.issuer = units.canonical(meta.issuer_surface[-1], meta.locality) if meta.issuer_surface else meta.issuer
+    _signature(meta, t)
+    return meta
+
+
+@functools.cache
+def _type_names() -> list[str]:
+    return sorted({dt.name for dt in tables.doc_types().values()} | set(tables.type_words().values()), key=len, reverse=True)
+
+
+def _issuer_from_header(meta: Meta, body: str, start: int, zone_end: int) -> None:
+    nat = _NATIONAL.search(body, start, start + 3000)
+    if not nat:
+        return
+    header = body[start:nat.start()]
+    header = re.sub(r"[-|_=]{2,}|\|", " ", header)
+    header = collapse(header)
+    if not header or re.search(r"[a-zà-ỹđ]{3,}", header):
+        return
+    loc = units._loc_re().search(header)
+    if loc:
+        meta.locality = units.locality_of(loc.group("n"))
+    heads = "|".join(re.escape(k.upper()) for k in sorted(tables.unit_heads(), key=len, reverse=True))
+    parts = [p for p in re.split(rf"(?=\b(?:{heads}|PHỦ THỦ TƯỚNG)\b)", header) if p.strip()]
+    if not parts:
+        return
+    last = parts[-1].strip()
+    if loc and loc.group(0).strip() == last.strip():
+        last = collapse(parts[-2] + " " + last) if len(parts) > 1 else last
+    meta.issuer_surface.append(last)
+    meta.issuer = units.canonical(last, meta.locality)
+
+
+def locality_by_frequency(body: str):
+    counts = collections.Counter()
+    for m in units._loc_re().finditer(body):
+        loc = units.locality_of(m.group("n"))
+        if loc and (m.group(0).strip() != m.group("n") or len(m.group("n")) > 4):
+            counts[loc.name] += 1
+    if not counts:
+        return None
+    return units.locality_of(counts.most_common(1)[0][0])
+
+
+def _title(meta: Meta, body: str, start: int) -> None:
+    if meta.heading_span:
+        ts = meta.heading_span[1]
+    else:
+        vv = re.search(r"\bV/[vV]\s*[:.]?\s*", body[start:start + 3000])
+        if not vv:
+            return
+        ts = start + vv.end()
+    # the title runs to the preamble, the first section or the first article
+    first_line_end = body.find("\n", ts + 1)
+    first_line_end = len(body) if first_line_end < 0 else first_line_end
+    if not body[ts:first_line_end].strip():
+        first_line_end = body.find("\n", re.compile(r"\S").search(body, ts).start() if re.compile(r"\S").search(body, ts) else ts)
+    candidates = [len(body), ts + 1200]
+    for pat in (_PREAMBLE_START, _AUTHORITY, re.compile(r"^[ \t]*(?:[IVX]+\.|Điều\s+1\b|Chương\s+I\b)", re.M),
+                re.compile(r"^[ \t]*\|[ \t]*$", re.M), _DATE_LINE if not meta.heading_span else re.compile(r"$^")):
+        m = pat.search(body, first_line_end, ts + 1500)
+        if m:
+            candidates.append(m.start())
+    te = min(candidates)
+    raw = body[ts:te]
+    if not meta.heading_span:
+        raw = raw.split("\n\n")[0] if "\n\n" in raw.strip() else raw
+    title = collapse(raw).strip(" .;:")
+    title = re.sub(r"^(?:V/[vV]|VỀ VIỆC)\s*[:.]?\s*", "", title) if not meta.heading_span else title
+    meta.title = title
+    meta.title_span = (ts, ts + len(raw.rstrip()))
+
+
+def _issuer_from_promulgation(meta: Meta, body: str) -> None:
+    zone = body[meta.title_span[1]: meta.title_span[1] + 6000]
+    m = re.search(r"(?:^|\n|[.;]\s)[ \t]*(?P<who>(?:Sở|Ủy ban nhân dân|UBND|Hội đồng nhân dân|Bộ|Ban|Văn phòng|Trung tâm)[^\n;:.]{2,120}?)"
+                  r"\s*(?:\([^)]{1,15}\))?\s+(?:ban hành|xây dựng|triển khai|thực hiện)\s+(?:Kế hoạch|kế hoạch|Quyết định|Chương trình|Chỉ thị)", zone)
+    if m:
+        who = collapse(m.group("who"))
+        meta.issuer_surface.append(who)
+        meta.issuer = units.canonical(who, meta.locality)
+
+
+def _signature(meta: Meta, t: Text) -> None:
+    body = t.body
+    tail_start = max(0, len(body) - 5000)
+    tail = body[tail_start:]
+    best = None
+    for upper, title in tables.signer_titles():
+        for m in re.finditer(rf"(?<![A-ZĐÀ-Ỹ])(?:KT\.|TM\.|K/T|Q\.|TL\.|TUQ\.)?\s*{re.escape(upper)}(?![A-ZĐÀ-Ỹ])", tail):
+            if best is None or m.start() > best[0].start() or (m.start() == best[0].start() and len(m.group(0)) > len(best[0].group(0))):
+                if re.search(r"(?:KT\.|TM\.|K/T|TL\.|TUQ\.)\s*$", tail[max(0, m.start() - 6):m.start() + 6]) and False:
+                    continue
+                best = (m, title)
+    if not best:
+        return
+    m, title = best
+    # "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH": the last title line is the signer's own
+    after = tail[m.end():m.end() + 300]
+    name = re.search(r"^(?:[\s|]*)(?P<n>(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]+\s){1,4}[A-ZĐÀ-Ỹ][a-zà-ỹđ]+)\s*(?:\n|$)", after)
+    if not name:
+        name = re.search(r"(?:^|\n)[\s|]*(?P<n>(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]+[ \t]){1,4}[A-ZĐÀ-Ỹ][a-zà-ỹđ]+)[ \t]*(?:\n|$)", after)
+    meta.signer_title = title
+    if name:
+        meta.signer = collapse(name.group("n"))
+    meta.closing_start = tail_start + m.start()
+    nr = re.search(r"N[ơƠ]i\s+nh[ậẬ]n\s*:?", body)
+    if nr:
+        meta.closing_start = min(meta.closing_start, nr.start())
+        block = body[nr.end(): nr.end() + 2000]
+        for line in re.findall(r"(?:^|\n)[ \t]*[-+•][ \t]*([^\n]+)", block):
+            line = collapse(line).strip(" ;.")
+            if line.startswith(("Lưu", "LƯU")):
+                codes = re.sub(r"^Lưu\s*:?\s*", "", line, flags=re.I)
+                meta.drafting_units = [c.strip() for c in re.split(r"[,;]", codes) if c.strip() and c.strip() != "VT"]
+                break
+            if line:
+                meta.recipients.append(line)

@@ -1,0 +1,118 @@
+"""The outline: numbered headings (I., 1., 1.1., 2.6.1., a), -) with spans and their titles."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .text import collapse
+
+_ROMAN = r"[IVXLC]{1,6}"
+HEADING = re.compile(
+    rf"^[ \t]*(?:(?P<roman>{_ROMAN})[ \t]*[.\-–)][ \t]*(?=\S|\n)"
+    r"|(?P<article>Điều[ \t]+\d+)[ \t]*[.:]?"
+    r"|(?P<chapter>Chương[ \t]+[IVXLC\d]+)"
+    r"|(?P<num>\d{1,2}(?:\.\d{1,2}){1,3})\.?(?=[ \t]+\S)"
+    r"|(?P<num1>\d{1,2})[.)](?=[ \t]+\S)"
+    r"|(?P<letter>[a-zđ])\)(?=[ \t]+\S)"
+    r"|(?P<dash>[-+•–])(?=[ \t]+\S))",
+    re.M,
+)
+STRUCTURAL = re.compile(
+    rf"^[ \t]*(?:{_ROMAN}[ \t]*\.|Điều[ \t]+\d+|Chương[ \t]+|\d{{1,2}}(?:\.\d{{1,2}})*\.[ \t]|\d{{1,2}}(?:\.\d{{1,2}}){{1,3}}[ \t]|[a-zđ]\)[ \t]|[-+•–][ \t])",
+    re.M,
+)
+
+
+@dataclass
+class Heading:
+    kind: str  # roman | article | chapter | num | letter | dash
+    label: str
+    start: int  # of the marker
+    title_start: int
+    title_end: int
+    title: str
+    level: int
+    end: int = 0  # end of the whole item (next heading of the same or a higher level)
+    children: list["Heading"] = field(default_factory=list)
+
+    @property
+    def depth(self) -> int:
+        return self.label.count(".") + 1 if self.kind == "num" else 1
+
+
+def read_outline(body: str, lo: int = 0, hi: int | None = None) -> list[Heading]:
+    hi = len(body) if hi is None else hi
+    out: list[Heading] = []
+    for m in HEADING.finditer(body, lo, hi):
+        kind = next(k for k in ("roman", "article", "chapter", "num", "num1", "letter", "dash") if m.group(k))
+        label = m.group(kind).strip()
+        if kind == "num1":
+            kind = "num"
+        ts = m.end()
+        te = heading_end(body, ts, hi)
+        title = collapse(body[ts:te])
+        if kind == "roman" and not _uppercase_heading(title):
+            continue
+        if kind == "num" and "." in label and not _plausible_dotted(label):
+            continue
+        out.append(Heading(kind, label, m.start(), ts, te, title.rstrip(" .:;"), 0))
+    return out
+
+
+def _uppercase_heading(title: str) -> bool:
+    letters = [c for c in title[:60] if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.6
+
+
+def _plausible_dotted(label: str) -> bool:
+    return all(1 <= int(p) <= 40 for p in label.split("."))
+
+
+def heading_end(body: str, ts: int, hi: int) -> int:
+    """A heading's text runs on over wrapped lines that start in lower case, to a sentence end."""
+    pos = ts
+    while True:
+        nl = body.find("\n", pos, hi)
+        line_end = hi if nl < 0 else nl
+        line = body[pos:line_end]
+        stop = re.search(r"[.;:](?=\s|$)", line)
+        if stop and not re.fullmatch(r"[\d.]+", line[: stop.start()].strip() or "x"):
+            return pos + stop.start()
+        if nl < 0:
+            return line_end
+        # find next non-blank line
+        m = re.compile(r"\S").search(body, nl, hi)
+        if not m:
+            return line_end
+        nxt_line_start = body.rfind("\n", 0, m.start()) + 1
+        if STRUCTURAL.match(body, nxt_line_start) or not _continues(body[m.start()]):
+            return line_end
+        if line.strip() == "" and pos != ts:
+            return line_end
+        pos = nxt_line_start
+
+
+def _continues(ch: str) -> bool:
+    return ch.islower() or ch.isdigit() or ch in "(,“\"–-"
+
+
+def nest(headings: list[Heading], end: int) -> None:
+    """Set each heading's end: the next heading at the same or an outer level."""
+    order = {"chapter": 0, "roman": 1, "article": 2}
+
+    def rank(h: Heading) -> tuple[int, int]:
+        if h.kind in order:
+            return (order[h.kind], 0)
+        if h.kind == "num":
+            return (3, h.depth)
+        if h.kind == "letter":
+            return (4, 0)
+        return (5, 0)
+
+    for i, h in enumerate(headings):
+        h.level = rank(h)[0] * 10 + rank(h)[1]
+        h.end = end
+        for g in headings[i + 1:]:
+            if rank(g) <= rank(h):
+                h.end = g.start
+                break

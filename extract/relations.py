@@ -1,0 +1,126 @@
+"""Which relation each citation states: by where it stands (title, a "Căn cứ" or "Thực hiện" clause,
+the purpose section, the body, a footnote) and by the verb that links it to the citation whose
+description it sits in ("Nghị quyết 87/NQ-CP ... thực hiện Nghị quyết 31-NQ/TW": implied edge)."""
+from __future__ import annotations
+
+import functools
+import re
+
+from . import tables
+from .citations import Mention
+
+_CLAUSE = re.compile(r"^[ \t]*(?P<k>Căn cứ|CĂN CỨ|Thực hiện|THỰC HIỆN|Triển khai|Xét|XÉT|Theo đề nghị|Theo)\b", re.M)
+_SEGMENT_END = re.compile(r";|\.(?=\s)|:(?=\s*\n)")
+_COORD = None
+
+
+@functools.cache
+def _verbs() -> list[tuple[re.Pattern, str]]:
+    return [(re.compile(rf"\b(?:{v})\b", re.I), rel) for v, rel in tables.relation_verbs()]
+
+
+@functools.cache
+def _coord_re() -> re.Pattern:
+    words = sorted(tables.type_words(), key=len, reverse=True)
+    alt = "|".join(r"\s+".join(map(re.escape, w.split())) for w in words)
+    return re.compile(rf"^[\s,]*(?:và|hoặc|,)?[\s,]*(?:(?:các\s+)?(?:{alt})\s*)?(?::\s*)?(?:s[ốỐ]\s*)?$", re.I)
+
+
+def last_verb(text: str) -> str | None:
+    best, pos = None, -1
+    for pat, rel in _verbs():
+        for m in pat.finditer(text):
+            if m.start() > pos:
+                best, pos = rel, m.start()
+    return best
+
+
+def preamble_clauses(body: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
+    out = []
+    marks = list(_CLAUSE.finditer(body, lo, hi))
+    if not marks or marks[0].start() > lo:
+        out.append((lo, marks[0].start() if marks else hi, "other"))
+    for i, m in enumerate(marks):
+        e = marks[i + 1].start() if i + 1 < len(marks) else hi
+        k = m.group("k").lower()
+        kind = "based_on" if k == "căn cứ" else "implements" if k in ("thực hiện", "triển khai") else "cites"
+        # the promulgation sentence after the last "Căn cứ ...;" clause is its own clause
+        seg = body[m.start():e]
+        stop = re.search(r"[.;]\s*\n(?=\s*(?:Sở|Ủy ban|UBND|Hội đồng|Chủ tịch|Bộ|Chính phủ|Thủ tướng|Ban)\b)", seg)
+        if stop:
+            out.append((m.start(), m.start() + stop.end(), kind))
+            out.append((m.start() + stop.end(), e, "other"))
+        else:
+            out.append((m.start(), e, kind))
+    return out
+
+
+def link(mentions: list[Mention], view: str) -> None:
+    """Set each mention's governor (the citation whose description holds it) and linking verb."""
+    for i, m in enumerate(mentions):
+        if i == 0:
+            continue
+        prev = mentions[i - 1]
+        if prev.start == m.start:  # "187, 188-KL/TW"
+            m.governor, m.verb = prev.governor, prev.verb
+            continue
+        seg_break = _SEGMENT_END.search(view, prev.core_end, m.start)
+        if seg_break or m.clause_id != prev.clause_id:  # type: ignore[attr-defined]
+            continue
+        gap = view[prev.core_end:m.start]
+        verb = last_verb(gap)
+        if _coord_re().match(gap) or verb is None:
+            m.governor, m.verb = prev.governor, prev.verb
+        else:
+            m.governor, m.verb = i - 1, verb
+
+
+def segment_verb(view: str, seg_start: int, m: Mention) -> str | None:
+    """The verb before a head citation in its own segment ("Thực hiện Quyết định ...")."""
+    lo = seg_start
+    for brk in _SEGMENT_END.finditer(view, seg_start, m.start):
+        lo = brk.end()
+    return last_verb(view[lo:m.start])
+
+
+def trailing_repeal(view: str, m: Mention) -> bool:
+    nxt = _SEGMENT_END.search(view, m.core_end, m.core_end + 400)
+    tail = view[m.core_end: nxt.start() if nxt else m.core_end + 200]
+    return bool(re.search(r"hết hiệu lực|bị bãi bỏ", tail))
+
+
+def assign(mentions: list[Mention], view: str, clause_start: dict[int, int]) -> None:
+    """Relations of each mention from its region, clause kind and linking verb."""
+    for m in mentions:
+        head = m.governor is None
+        region, clause = m.region, m.clause
+        if region == "footnote":
+            m.relations.add("footnote")
+        elif region in ("webtitle", "header"):
+            pass
+        elif region == "title":
+            if head:
+                v = segment_verb(view, clause_start[m.clause_id], m)  # type: ignore[attr-defined]
+                if v in ("implements", "amends", "replaces", "repeals"):
+                    m.relations.add(v)
+        elif region == "preamble":
+            if clause == "based_on":
+                m.relations.add("based_on")
+            elif clause == "implements" and head:
+                m.relations.add("implements")
+            elif clause == "cites":
+                m.relations.add("cites")
+            elif clause == "other" and head:
+                v = segment_verb(view, clause_start[m.clause_id], m)  # type: ignore[attr-defined]
+                if v in ("implements", "amends", "replaces", "repeals"):
+                    m.relations.add(v)
+        else:  # purpose, body, closing
+            m.relations.add("cites")
+            if head:
+                v = segment_verb(view, clause_start[m.clause_id], m)  # type: ignore[attr-defined]
+                if region == "purpose" and v == "implements":
+                    m.relations.add("implements")
+                if v in ("amends", "replaces", "repeals") and region != "purpose":
+                    m.relations.add(v)
+                if trailing_repeal(view, m):
+                    m.relations.add("repeals")

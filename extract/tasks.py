@@ -1,0 +1,282 @@
+"""Tasks (numbered items of task sections, or rows of task tables) with their lead, support and
+executor units and deadlines; responsibilities from the "TỔ CHỨC THỰC HIỆN" section."""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+from . import deadlines, tables, units
+from .outline import Heading
+from .text import collapse
+
+
+@dataclass
+class Task:
+    label: str
+    title: str
+    start: int
+    end: int
+    lead: list[str] = field(default_factory=list)
+    support: list[str] = field(default_factory=list)
+    executor: list[str] = field(default_factory=list)
+    deadline: str | None = None
+    deadline_start: str | None = None
+    deadline_end: str | None = None
+    surfaces: dict[str, list[str]] = field(default_factory=dict)
+
+
+@functools.cache
+def _field_re() -> re.Pattern:
+    alts = []
+    for i, (labels, role) in enumerate(tables.task_fields()):
+        alts.append(rf"(?P<r{i}>{labels})")
+    return re.compile(
+        r"^[ \t]*(?:[-+•–][ \t]*|[a-zđ]\)[ \t]*)?(?:" + "|".join(alts) + r")(?P<extra>[^:\n]{0,80}?)[ \t]*:[ \t]*",
+        re.M | re.I)
+
+
+def _role_of(m: re.Match) -> str:
+    for i, (_, role) in enumerate(tables.task_fields()):
+        if m.group(f"r{i}"):
+            return role
+    return "content"
+
+
+TITLE_LIMIT = 120
+
+
+def short_title(title: str) -> str:
+    title = collapse(title)
+    if len(title) <= TITLE_LIMIT:
+        return title
+    cut = title[:TITLE_LIMIT]
+    return cut[: cut.rfind(" ")] if " " in cut else cut
+
+
+def fields_in(body: str, lo: int, hi: int) -> list[tuple[str, int, int, str]]:
+    """(role, value start, value end, value text) of the field lines in [lo, hi)."""
+    found = list(_field_re().finditer(body, lo, hi))
+    out = []
+    for i, m in enumerate(found):
+        vs = m.end()
+        ve = found[i + 1].start() if i + 1 < len(found) else hi
+        out.append((_role_of(m), vs, ve, collapse(body[vs:ve])))
+    return out
+
+
+def read_tasks(body: str, sections: list[Heading], items: list[Heading], ctx) -> list[Task]:
+    out: list[Task] = []
+    per_section: list[list[Task]] = []
+    for sec in sections:
+        sec_items = [h for h in items if sec.start < h.start < sec.end and h.kind == "num"]
+        tasks = _section_tasks(body, sec, sec_items, ctx)
+        if tasks:
+            per_section.append((sec, tasks))
+    labels = [t.label for _, ts in per_section for t in ts]
+    qualify = len(labels) != len(set(labels))
+    for sec, ts in per_section:
+        for t in ts:
+            if qualify:
+                t.label = f"{sec.label}.{t.label}"
+            out.append(t)
+    return out
+
+
+def _section_tasks(body: str, sec: Heading, items: list[Heading], ctx) -> list[Task]:
+    if not items:
+        return []
+    items = [h for h in items if not h.title.startswith(tables.non_task_titles())]
+    has_fields = {id(h): bool([f for f in fields_in(body, h.title_end, _own_end(h, items)) if f[0] != "content"]) for h in items}
+    any_fields = any(has_fields.values())
+    tasks = []
+    for h in items:
+        children = [c for c in items if h.start < c.start < h.end and c.depth > h.depth]
+        own_end = _own_end(h, items)
+        own_text = body[h.title_end:own_end].strip()
+        if any_fields:
+            if not has_fields[id(h)]:
+                continue
+        elif children and not re.search(r"[^\W\d_]{3,}", own_text):
+            continue
+        t = Task(h.label, short_title(h.title), h.start, h.end)
+        flds = fields_in(body, h.title_end, own_end)
+        for role, vs, ve, value in flds:
+            if role in ("lead", "support", "executor"):
+                names = units.split_units(value)
+                names = [n for n in names if units.is_unit(n)]
+                t.surfaces.setdefault(role, []).extend(names)
+                getattr(t, role).extend(ctx.canon(n) for n in names)
+            elif role == "deadline" and t.deadline is None:
+                t.deadline = value.strip(" .;")
+                t.deadline_start, t.deadline_end = deadlines.period(t.deadline, ctx.year)
+        if not any(f[0] in ("support", "lead") for f in flds):
+            for names in _inline_support(body, h.title_start, own_end):
+                t.surfaces.setdefault("support", []).extend(names)
+                t.support.extend(ctx.canon(n) for n in names)
+        t.lead, t.support, t.executor = _dedupe(t.lead), _dedupe(t.support), _dedupe(t.executor)
+        tasks.append(t)
+    return tasks
+
+
+def _own_end(h: Heading, items: list[Heading]) -> int:
+    """End of an item's own text: its first child or its end."""
+    for c in items:
+        if h.start < c.start < h.end:
+            return c.start
+    return h.end
+
+
+_INLINE = re.compile(r"[Pp]hối hợp(?:[^.;:\n]{0,40}?\bvới)?\s+(?P<u>(?:Sở|Trung tâm|Ban|Phòng|Văn phòng|Bộ|Ủy ban|UBND|Hội|Công đoàn|Đại học|Viện|Cục)\s[^.;:]{2,200})")
+
+
+def _inline_support(body: str, lo: int, hi: int) -> list[list[str]]:
+    out = []
+    for m in _INLINE.finditer(body, lo, hi):
+        seg = re.split(r"\s(?:triển khai|trong|để|nhằm|xây dựng|thực hiện|tổ chức|nghiên cứu)\s", collapse(m.group("u")))[0]
+        seg = seg.replace("(", ", ").replace(")", "")
+        names = [n for n in units.split_units(seg) if units.is_unit(n) and n[:1].isupper()]
+        if names:
+            out.append(names)
+    return out
+
+
+def _dedupe(xs: list[str]) -> list[str]:
+    seen, out = set(), []
+    for x in xs:
+        if x and x not in seen:
+            seen.add(x)
+            out.append(x)
+    return out
+
+
+@dataclass
+class Responsibility:
+    unit: str
+    label: str | None
+    start: int
+    end: int
+    surface: str
+
+
+_SUBJECT = re.compile(r"^[ \t]*(?:[-+•–][ \t]*)?(?P<u>[^\n]{3,160}?)(?=\s+[-–]\s|\s+(?:chủ trì|có trách nhiệm|là cơ quan|phối hợp|chịu trách nhiệm)\b|[:;,.]|\n|$)")
+
+
+def read_responsibilities(body: str, sec: Heading, items: list[Heading], ctx) -> list[Responsibility]:
+    out: list[Responsibility] = []
+    sub = [h for h in items if sec.start < h.start < sec.end and h.kind in ("num",) and h.depth == 1]
+    if sub:
+        for h in sub:
+            names = [n for n in units.split_units(re.sub(r"^(?:Đề nghị|Giao)\s+", "", h.title)) if units.is_unit(n)]
+            if not names:
+                first = body[h.title_end:h.end]
+                m = _SUBJECT.search(first.lstrip("\n "))
+                if m:
+                    names = [n for n in units.split_units(m.group("u")) if units.is_unit(n)][:1]
+            for n in names:
+                out.append(Responsibility(ctx.canon(n), h.label, h.start, h.end, n))
+        return out
+    dashes = [h for h in items if sec.start < h.start < sec.end and h.kind == "dash"]
+    for h in dashes:
+        m = _SUBJECT.match(h.title)
+        if m and units.is_unit(m.group("u")) and m.group("u")[:1].isupper():
+            for n in units.split_units(m.group("u")):
+                if units.is_unit(n):
+                    out.append(Responsibility(ctx.canon(n), None, h.start, h.end, n))
+    return out
+
+
+# --- task tables ("STT | Nội dung | Chủ trì | Phối hợp | Thời gian", one cell per line) --------------
+_HEADER_ROLES = [
+    (re.compile(r"^(?:STT|TT|Số TT)$", re.I), "label"),
+    (re.compile(r"chủ trì", re.I), "lead"),
+    (re.compile(r"phối hợp", re.I), "support"),
+    (re.compile(r"thực hiện", re.I), "executor"),
+    (re.compile(r"thời gian|thời hạn|tiến độ|hoàn thành", re.I), "deadline"),
+    (re.compile(r"nội dung|nhiệm vụ|hoạt động|công việc|giải pháp", re.I), "title"),
+]
+
+
+def read_table_tasks(body: str, ctx) -> list[Task]:
+    """Rows of flattened tables whose header names a lead unit column."""
+    tasks: list[Task] = []
+    for hm in re.finditer(r"^(?:STT|TT|Số TT)[ \t]*\n\|", body, re.M):
+        cells = _cells(body, hm.start())
+        header, rows = _rows(cells)
+        roles = []
+        for text, _, _ in header:
+            role = next((r for pat, r in _HEADER_ROLES if pat.search(text)), None)
+            roles.append(role)
+        if "lead" not in roles or "title" not in roles:
+            continue
+        group = None
+        restart = _numbering_restarts(rows, roles)
+        for row in rows:
+            vals = {roles[i]: row[i] for i in range(min(len(row), len(roles))) if roles[i]}
+            label = vals.get("label", ("", 0, 0))[0]
+            if re.fullmatch(r"[IVXLC]+", label) or (label and not re.fullmatch(r"\d+(?:\.\d+)*", label)):
+                group = label if re.fullmatch(r"[IVXLC]+", label) else group
+                continue
+            if not label or "title" not in vals:
+                continue
+            title_text, ts, te = vals["title"]
+            t = Task(f"{group}.{label}" if (group and restart) else label, short_title(title_text), row[0][1], row[-1][2])
+            for role in ("lead", "support", "executor"):
+                if role in vals:
+                    names = [n for n in units.split_units(vals[role][0]) if units.is_unit(n)]
+                    t.surfaces.setdefault(role, []).extend(names)
+                    setattr(t, role, _dedupe([ctx.canon(n) for n in names]))
+            if "deadline" in vals and vals["deadline"][0]:
+                t.deadline = vals["deadline"][0]
+                t.deadline_start, t.deadline_end = deadlines.period(t.deadline, ctx.year)
+            tasks.append(t)
+    return tasks
+
+
+def _cells(body: str, start: int) -> list[tuple[str, int, int]]:
+    """Cells between lines holding only '|'; an empty line pair '|\n|' ends a row (kept as None)."""
+    out = []
+    pos = start
+    limit = len(body)
+    cell_start = pos
+    for m in re.finditer(r"^[ \t]*\|[ \t]*$", body[start:], re.M):
+        s = start + m.start()
+        text = collapse(body[cell_start:s])
+        out.append((text, cell_start, s))
+        cell_start = start + m.end() + 1
+        if cell_start >= limit:
+            break
+        nxt = body[cell_start: cell_start + 400]
+        if not nxt.strip() or re.match(r"\s*\n\s*\n", nxt) and "|" not in nxt[:200]:
+            break
+    return out
+
+
+def _rows(cells):
+    header, rows, cur = [], [], []
+    in_header = True
+    for c in cells:
+        if c[0] == "" and cur:
+            if in_header:
+                header, in_header = cur, False
+            else:
+                rows.append(cur)
+            cur = []
+        elif c[0] != "" or cur:
+            cur.append(c)
+    if cur and not in_header:
+        rows.append(cur)
+    return header, rows
+
+
+def _numbering_restarts(rows, roles) -> bool:
+    seen = set()
+    if "label" not in roles:
+        return False
+    li = roles.index("label")
+    for r in rows:
+        if li < len(r) and re.fullmatch(r"\d+", r[li][0]):
+            if r[li][0] in seen:
+                return True
+            seen.add(r[li][0])
+    return False

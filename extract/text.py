@@ -1,0 +1,122 @@
+"""The source text and its repairs, kept length-preserving.
+
+Repairs never move characters: page numbers, saved-page boilerplate and page-bottom footnote
+blocks are blanked out (newlines kept) in the `body` view, so every span found in it is a span of
+the NFC text too and sentences broken by a footnote block read whole again once blanks collapse.
+NFC itself may change lengths (NFD input); `to_raw` maps NFC offsets back to the decoded input.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+WS = re.compile(r"\s+")
+_SENT_LEFT = re.compile(r"[.;!?](?=\s)|\n[ \t]*(?:[-+•–]|[a-zđ]\)|\d+(?:\.\d+)*\.?|[IVXLC]+\.)[ \t]")
+_SENT_RIGHT = re.compile(r"[.;!?](?=\s|$)|\n[ \t]*(?:[-+•–]|[a-zđ]\)|\d+(?:\.\d+)*\.|[IVXLC]+\.)[ \t]")
+
+
+def collapse(s: str) -> str:
+    return WS.sub(" ", s).strip()
+
+
+def nfc_with_map(raw: str) -> tuple[str, list[int] | None]:
+    """NFC text plus, only when NFC changed something, a map from NFC offsets to raw offsets."""
+    if unicodedata.is_normalized("NFC", raw):
+        return raw, None
+    out: list[str] = []
+    to_raw: list[int] = []
+    i, n = 0, len(raw)
+    while i < n:
+        j = i + 1
+        while j < n and unicodedata.combining(raw[j]):
+            j += 1
+        seg = unicodedata.normalize("NFC", raw[i:j])
+        out.append(seg)
+        to_raw.extend([i] * len(seg))
+        i = j
+    to_raw.append(n)
+    return "".join(out), to_raw
+
+
+@dataclass
+class Text:
+    raw: str
+    text: str = ""
+    to_raw: list[int] | None = None
+    masks: list[tuple[int, int, str]] = field(default_factory=list)
+    _body: str | None = None
+    _line_starts: list[int] | None = None
+
+    def __post_init__(self) -> None:
+        self.text, self.to_raw = nfc_with_map(self.raw)
+
+    # --- masks -----------------------------------------------------------------------------
+    def mask(self, start: int, end: int, kind: str) -> None:
+        self.masks.append((start, end, kind))
+        self._body = None
+
+    def masked(self, pos: int, kind: str | None = None) -> bool:
+        return any(s <= pos < e and (kind is None or k == kind) for s, e, k in self.masks)
+
+    @property
+    def body(self) -> str:
+        if self._body is None:
+            self._body = blank(self.text, [(s, e) for s, e, _ in self.masks])
+        return self._body
+
+    def only(self, kind: str) -> str:
+        """The text with everything but the masks of one kind blanked (e.g. footnote bodies)."""
+        keep = sorted((s, e) for s, e, k in self.masks if k == kind)
+        gaps, pos = [], 0
+        for s, e in keep:
+            if s > pos:
+                gaps.append((pos, s))
+            pos = max(pos, e)
+        gaps.append((pos, len(self.text)))
+        return blank(self.text, gaps)
+
+    # --- positions -------------------------------------------------------------------------
+    @property
+    def line_starts(self) -> list[int]:
+        if self._line_starts is None:
+            self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+        return self._line_starts
+
+    def line_of(self, pos: int) -> int:
+        return bisect.bisect_right(self.line_starts, pos) - 1
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        if self.to_raw is None:
+            return start, end
+        return self.to_raw[start], self.to_raw[end]
+
+    def sentence(self, start: int, end: int, view: str | None = None, limit: int = 600) -> str:
+        """The sentence around a span, read in the repaired view (footnote blocks skipped)."""
+        src = self.body if view is None else view
+        lo = max(0, start - limit)
+        left = lo
+        for m in _SENT_LEFT.finditer(src, lo, start):
+            left = m.end() if m.group(0)[0] in ".;!?" else m.start() + 1
+        right = min(len(src), end + limit)
+        m = _SENT_RIGHT.search(src, end, right)
+        if m:
+            right = m.end() if m.group(0)[0] in ".;!?" else m.start()
+        return collapse(src[left:right])
+
+
+def blank(text: str, spans: list[tuple[int, int]]) -> str:
+    if not spans:
+        return text
+    parts, pos = [], 0
+    for s, e in sorted(spans):
+        if s < pos:
+            s = pos
+        if e <= s:
+            continue
+        parts.append(text[pos:s])
+        parts.append(re.sub(r"[^\n]", " ", text[s:e]))
+        pos = e
+    parts.append(text[pos:])
+    return "".join(parts)

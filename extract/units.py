@@ -1,0 +1,201 @@
+"""Unit names: canonical form from data (aliases, abbreviations, heads, localities) plus
+rapidfuzz for variants. An unknown unit becomes its own canonical entry, never a wrong match."""
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+from . import tables
+
+DASHES = re.compile(r"\s*[–—‑-]\s*")
+
+
+def fold(s: str) -> str:
+    """Diacritic-free, case-free comparison form (đ folded too: unicode61 does not)."""
+    s = unicodedata.normalize("NFD", s.replace("đ", "d").replace("Đ", "D"))
+    s = "".join(c for c in s if not unicodedata.combining(c)).lower()
+    return re.sub(r"\s+", " ", re.sub(r"[^\w&]+", " ", s)).strip()
+
+
+def unit_key(s: str) -> str:
+    s = unicodedata.normalize("NFC", s).replace("Uỷ", "Ủy").replace("uỷ", "ủy").replace("hoá", "hóa").replace("khoá", "khóa")
+    return re.sub(r"\s+", " ", re.sub(r"[^\w&]+", " ", s.casefold())).strip()
+
+
+@functools.cache
+def _registry() -> dict[str, str]:
+    out = {}
+    for e in tables.unit_entries():
+        for name in (e.canonical, *e.aliases):
+            out[unit_key(name)] = e.canonical
+    return out
+
+
+@functools.cache
+def _heads_re() -> re.Pattern:
+    heads = sorted(tables.unit_heads(), key=len, reverse=True)
+    return re.compile(r"^(?:" + "|".join(re.escape(h) for h in heads) + r")(?=\s|$)")
+
+
+@functools.cache
+def _loc_re() -> re.Pattern:
+    names = []
+    for loc in tables.localities():
+        names += [loc.name, *loc.aliases]
+    names.sort(key=len, reverse=True)
+    return re.compile(r"(?:Thành phố|thành phố|TP\.?|Tp\.?|tỉnh|Tỉnh|TỈNH|THÀNH PHỐ)?\s*(?P<n>" + "|".join(re.escape(n) for n in names) + r")\b")
+
+
+def locality_of(name: str):
+    for loc in tables.localities():
+        if name == loc.name or name in loc.aliases:
+            return loc
+    return None
+
+
+def expand(name: str) -> str:
+    abbr = tables.abbreviations()
+    name = name.replace("TP.HCM", "TPHCM").replace("TP. HCM", "TPHCM").replace("TP HCM", "TPHCM")
+    toks = name.split(" ")
+    out = []
+    for i, tok in enumerate(toks):
+        core = tok.rstrip(",;.")
+        tail = tok[len(core):]
+        if core == "TT" and i > 0:
+            out.append(tok)
+            continue
+        if core == "TPHCM":
+            out.append("Thành phố Hồ Chí Minh" + tail)
+        elif core in abbr:
+            out.append(abbr[core] + tail)
+        elif "-" in core and all(p in abbr for p in core.split("-")):
+            out.append(" - ".join(abbr[p] for p in core.split("-")) + tail)
+        else:
+            out.append(tok)
+    return " ".join(out)
+
+
+def clean(name: str) -> str:
+    name = unicodedata.normalize("NFC", name)
+    name = re.sub(r"\s+", " ", name).strip(" ,;.:-–()")
+    name = re.sub(r"\s*\((?:để|đề nghị)[^)]*\)?$", "", name)
+    name = re.sub(r"^(?:Đề nghị|đề nghị|Giao|giao|Kính gửi:?)\s+", "", name)
+    name = DASHES.sub(" - ", name) if re.search(r"\s[–—-]\s|[–—]", name) else name
+    return name.strip(" ,;.:")
+
+
+def canonical(name: str, locality=None, issuer: str | None = None) -> str:
+    """Canonical name of a unit as written in a document of `locality` issued by `issuer`."""
+    name = clean(name)
+    if not name:
+        return name
+    reg = _registry()
+    k = unit_key(name)
+    if k in reg:
+        return _fill(reg[k], locality)
+    name = re.sub(r"\s+kho[áa]\s+[IVXLC]+$", "", name)
+    ex = expand(name)
+    ex = DASHES.sub(" - ", ex) if re.search(r"[–—]|\s-\s", ex) else ex
+    k2 = unit_key(ex)
+    if k2 in reg:
+        return _fill(reg[k2], locality)
+    ex = ex[0].upper() + ex[1:]
+    if issuer and re.fullmatch(r"Văn phòng Sở|Các phòng, trung tâm thuộc Sở|Các phòng thuộc Sở", ex, re.I):
+        base = _strip_loc(issuer, locality)
+        return ex[: -len("Sở")] + base
+    head = _heads_re().match(ex)
+    if locality is not None and head:
+        ex = _localise(ex, head.group(0), locality)
+    if ex.upper() == ex and len(ex) > 4:
+        ex = _title_case(ex)
+    return ex
+
+
+def _fill(canon: str, locality) -> str:
+    if "{loc}" in canon:
+        return canon.replace("{loc}", locality.full if locality else "").strip()
+    return canon
+
+
+def _strip_loc(issuer: str, locality) -> str:
+    if locality is not None and issuer.endswith(" " + locality.full):
+        return issuer[: -len(locality.full) - 1]
+    return issuer
+
+
+def _localise(name: str, head: str, locality) -> str:
+    full = locality.full
+    m = re.search(r"\s(?:Thành phố|thành phố|TP\.?|Tp\.?)$", name)
+    if m and locality.kind == "city":
+        return name[: m.start()] + " " + full
+    m = re.search(r"\s(?:tỉnh|Tỉnh)$", name)
+    if m and locality.kind == "province":
+        return name[: m.start()] + " " + full
+    if _loc_re().search(name) or re.search(r"\b(?:quận|huyện|xã|phường|thị xã|đặc khu)\b", name):
+        return _full_loc_name(name)
+    if tables.unit_heads()[head][1] and name != head:
+        return name + " " + full
+    if name == head and head in ("Thành ủy", "Tỉnh ủy", "Ủy ban nhân dân", "Hội đồng nhân dân"):
+        return name + " " + full
+    return name
+
+
+def _full_loc_name(name: str) -> str:
+    """'Ủy ban nhân dân TP Hồ Chí Minh' -> '... Thành phố Hồ Chí Minh'."""
+    def sub(m: re.Match) -> str:
+        loc = locality_of(m.group("n"))
+        return (" " if m.group(0)[0] == " " else "") + loc.full if loc else m.group(0)
+    return _loc_re().sub(sub, name)
+
+
+def _title_case(s: str) -> str:
+    """Header lines are printed in capitals; give them the case of a running-text name."""
+    words = s.lower().split(" ")
+    out = []
+    caps_next = True
+    for w in words:
+        out.append(w[:1].upper() + w[1:] if caps_next else w)
+        caps_next = False
+    res = " ".join(out)
+    for loc in tables.localities():
+        res = re.sub(re.escape(loc.name.lower()), loc.name, res)
+    res = re.sub(r"\b(thành phố|tỉnh) ", lambda m: ("Thành phố " if m.group(1) == "thành phố" else "tỉnh "), res)
+    for fixed in ("Ủy ban nhân dân", "Hội đồng nhân dân", "Giáo dục và Đào tạo", "Khoa học và Công nghệ", "Chính phủ",
+                  "Bộ Chính trị", "Thành ủy", "Tỉnh ủy", "Quốc hội", "Thủ tướng"):
+        res = re.sub(re.escape(fixed.lower()), fixed, res, flags=re.I)
+    return res[0].upper() + res[1:]
+
+
+def is_unit(name: str) -> bool:
+    name = clean(name)
+    if unit_key(name) in _registry():
+        return True
+    return bool(_heads_re().match(expand(name[:1].upper() + name[1:])))
+
+
+_SPLIT = re.compile(r"\s*[,;]\s*|\s+và\s+|\s*\n\s*")
+
+
+def split_units(text: str) -> list[str]:
+    """Split a list of units at commas, semicolons and 'và' only where a new unit name begins."""
+    text = re.sub(r"\s+", " ", text).strip(" .;,")
+    if not text:
+        return []
+    reg_keys = _registry()
+    pieces = _SPLIT.split(text)
+    seps = _SPLIT.findall(text)
+    out: list[str] = []
+    for i, p in enumerate(pieces):
+        if not out:
+            out.append(p)
+            continue
+        joined = out[-1] + seps[i - 1] + p
+        starts_unit = is_unit(p) and (p[:1].isupper() or p.lower().startswith(("các ", "trường ", "trung tâm ", "phòng ", "sở ")))
+        if unit_key(joined) in reg_keys or any(k.startswith(unit_key(joined)) for k in reg_keys if len(k) > len(unit_key(joined)) + 2) and not starts_unit:
+            out[-1] = joined
+        elif starts_unit:
+            out.append(p)
+        else:
+            out[-1] = joined
+    return [clean(u) for u in out if clean(u)]

@@ -1,0 +1,1 @@
+"""Records -> graph -> store, and the `kg` command."""

@@ -1,0 +1,44 @@
+"""The `kg` command: parses arguments and prints; the work is done by extract/, kg/ and queries/."""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from .cli_extract import eval_cmd, extract_cmd
+
+EXIT_OK, EXIT_SKIPPED, EXIT_USAGE = 0, 1, 2
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="vn-legal-kg")
+def cli() -> None:
+    """Knowledge graph of Vietnamese legal documents: extract, build, trace, search."""
+
+
+cli.add_command(extract_cmd)
+cli.add_command(eval_cmd)
+
+try:  # the graph commands live in their own module
+    from .cli_graph import register as _register_graph
+except ImportError:  # pragma: no cover - during bootstrap only
+    _register_graph = None
+if _register_graph:
+    _register_graph(cli)
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.UsageError as e:
+        e.show()
+        sys.exit(EXIT_USAGE)
+    except click.exceptions.Abort:
+        sys.exit(130)
+    except click.exceptions.Exit as e:
+        sys.exit(e.exit_code)
+    except click.ClickException as e:
+        e.show()
+        sys.exit(e.exit_code)
+    sys.exit(EXIT_OK)

@@ -1,0 +1,1 @@
+"""Questions over the store: trace, impact, tasks, cites, footnotes, search, show."""
