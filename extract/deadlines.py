@@ -7,7 +7,7 @@ import re
 
 ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
 _Y = r"((?:19|20)\d{2})"
-_QUARTER = re.compile(rf"quý\s+(I{{1,3}}|IV|[1-4])(?:\s*(?:,|và|-|–)\s*(?:quý\s+)?(I{{1,3}}|IV|[1-4]))*\s*(?:năm\s*|/\s*)?{_Y}?", re.I)
+_QUARTER = re.compile(rf"quý\s+(IV|I{{1,3}}|[1-4])\b(?:\s*(?:,|và|-|–)\s*(?:quý\s+)?(IV|I{{1,3}}|[1-4])\b)*\s*(?:năm\s*|/\s*)?{_Y}?", re.I)
 _HALF = re.compile(rf"6\s+tháng\s+(đầu|cuối)\s+năm\s*{_Y}?", re.I)
 _DATE = re.compile(rf"(?:ngày\s+)?(\d{{1,2}})\s*(?:/|tháng\s+)(\d{{1,2}})\s*(?:/|năm\s+){_Y}", re.I)
 _MONTH = re.compile(rf"tháng\s+(\d{{1,2}})\s*(?:/|năm\s+){_Y}", re.I)
@@ -30,7 +30,7 @@ def period(text: str | None, default_year: int | None = None) -> tuple[str | Non
         year = int(m.group(3)) if m.group(3) else default_year
         if not year:
             continue
-        qs = [q for q in re.findall(r"I{1,3}V?|IV|[1-4]", m.group(0).split("năm")[0]) if q]
+        qs = [q for q in re.findall(r"\b(?:IV|I{1,3}|[1-4])\b", m.group(0).split("năm")[0]) if q]
         for q in qs:
             n = ROMAN.get(q.upper()) or int(q)
             add(f"{year}-{3 * n - 2:02d}-01", _month_end(year, 3 * n), m.span())

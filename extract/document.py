@@ -116,6 +116,13 @@ def extract_text(raw: str, name: str = "<text>") -> dict:
     footnotes.find_markers(t, notes, [(m.sym_start, m.end, m.fn) for m in body_mentions])
 
     rec_refs, implied = _references(mentions, body_mentions, note_mentions, body, notes_view, t, ctx)
+    if not any(m.region == "title" and m.governor is None for m in body_mentions):
+        target = relations.title_only_target(meta.title, rec_refs)
+        if target is not None and "implements" not in target["relations"]:
+            target["relations"].insert(1 if "based_on" in target["relations"] else 0, "implements")
+            target["spans"].append({"start": meta.title_span[0], "end": meta.title_span[1], "region": "title",
+                                    "footnote": None, "relations": ["implements"], "title_only": True,
+                                    "sentence": meta.title})
 
     # --- tasks and responsibilities ---------------------------------------------------------------
     items = [h for h in heads if h.kind in ("num", "dash", "letter")]
@@ -126,6 +133,8 @@ def extract_text(raw: str, name: str = "<text>") -> dict:
     org_secs = [h for h in majors if h.kind == "roman" and roles.get(h.start) == "organisation"]
     resps = []
     for sec in org_secs:
+        if meta.closing_start is not None and sec.start < meta.closing_start < sec.end:
+            sec.end = meta.closing_start
         resps += tasks_mod.read_responsibilities(body, sec, items, ctx)
 
     unit_map = _units(t, meta, ctx, tasks, resps, mentions)

@@ -92,9 +92,15 @@ def anchor_before(body: str, pos: int) -> tuple[str, int]:
     """The words the marker is glued to: back to a function word, punctuation or four syllables."""
     left = body[max(0, pos - 200):pos].rstrip()
     base = pos - len(body[max(0, pos - 200):pos]) + 0
-    sym = re.search(r"[\w.]*\d[\w.]*[/_][\w/\-_.&]+$", left)
+    sym = re.search(r"(?<![\w/.\-])\d[\w.\-]*[/_][\w/\-_.&]+$", left)
     if sym and re.search(r"[A-ZĐ]", sym.group(0)):
         return sym.group(0), base + sym.start()
+    loc = re.search(r"(?:Thành phố|thành phố|tỉnh|Tỉnh)\s+(?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*\s*){1,4}$", left)
+    if loc:
+        return collapse(loc.group(0)), base + loc.start()
+    yr = re.search(r"(?:năm\s+)?(?:19|20)\d\d$", left)
+    if yr:
+        return collapse(yr.group(0)), base + yr.start()
     words = list(re.finditer(r"[^\s,;:()“”\"]+", left))
     picked = []
     for w in reversed(words):
@@ -104,7 +110,7 @@ def anchor_before(body: str, pos: int) -> tuple[str, int]:
             break
         if tok.lower() in _STOP or len(picked) >= 4:
             break
-        if picked and tok[0].isupper() != picked[-1].group(0)[0].isupper() and tok.lower() != "năm" and not tok[0].isdigit() and picked[-1].group(0)[0].isupper():
+        if picked and tok[:1].islower() and any(p.group(0)[:1].isupper() for p in picked):
             break
         picked.append(w)
     if not picked:

@@ -10,6 +10,7 @@ from .text import Text
 _SEPARATOR = re.compile(r"^[ \t_\u00a0]{20,}$|^_{5,}[ \t]*$", re.M)
 # A new PDF page starts with a line indented by exactly one space ( " tác đầu tư ...").
 _PAGE_START = re.compile(r"^ (?=[^\s])", re.M)
+_GAP = re.compile(r"\n[ \t]*\n[ \t]*\n[ \t]*\n")
 _PAGE_NUMBER = re.compile(r"^[ \t]*\d{1,3}[ \t]*$", re.M)
 _BOILERPLATE = [
     re.compile(p, re.M | re.I)
@@ -58,8 +59,12 @@ def footnote_blocks(t: Text) -> list[tuple[int, int]]:
         if nxt < 0:
             continue
         # the block must hold text and the first text line should look like a footnote body
-        ps = _PAGE_START.search(text, nxt + 1)
-        end = ps.start() if ps else len(text)
+        ends = [len(text)]
+        for pat in (_PAGE_START, _PAGE_NUMBER, _GAP):
+            e = pat.search(text, nxt + 1)
+            if e:
+                ends.append(e.start())
+        end = min(ends)
         block = text[m.start():end]
         if not re.search(r"\S", block):
             continue

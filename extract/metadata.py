@@ -170,9 +170,14 @@ def _title(meta: Meta, body: str, start: int) -> None:
 
 def _issuer_from_promulgation(meta: Meta, body: str) -> None:
     zone = body[meta.title_span[1]: meta.title_span[1] + 6000]
-    m = re.search(r"(?:^|\n|[.;]\s)[ \t]*(?P<who>(?:Sở|Ủy ban nhân dân|UBND|Hội đồng nhân dân|Bộ|Ban|Văn phòng|Trung tâm)[^\n;:.]{2,120}?)"
-                  r"\s*(?:\([^)]{1,15}\))?\s+(?:ban hành|xây dựng|triển khai|thực hiện)\s+(?:Kế hoạch|kế hoạch|Quyết định|Chương trình|Chỉ thị)", zone)
-    if m:
+    m = None
+    for m in re.finditer(r"(?:^|\n|[.;]\s)[ \t]*(?P<who>(?:Sở|Ủy ban nhân dân|UBND|Hội đồng nhân dân|Bộ|Ban|Văn phòng|Trung tâm)[^\n;:.]{2,120}?)"
+                  r"\s*(?:\([^)]{1,15}\))?\s+(?:ban hành|xây dựng|triển khai|thực hiện)\s+(?:Kế hoạch|kế hoạch|Quyết định|Chương trình|Chỉ thị)", zone):
+        if not re.search(r"\b(?:về|của|theo|tại)\b", m.group("who")):
+            break
+    else:
+        m = None
+    if m and not re.search(r"\b(?:về|của|theo|tại)\b", m.group("who")):
         who = collapse(m.group("who"))
         meta.issuer_surface.append(who)
         meta.issuer = units.canonical(who, meta.locality)

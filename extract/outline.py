@@ -75,7 +75,7 @@ def heading_end(body: str, ts: int, hi: int) -> int:
         nl = body.find("\n", pos, hi)
         line_end = hi if nl < 0 else nl
         line = body[pos:line_end]
-        stop = re.search(r"[.;:](?=\s|$)", line)
+        stop = re.search(r"[.:](?=\s|$)", line)
         if stop and not re.fullmatch(r"[\d.]+", line[: stop.start()].strip() or "x"):
             return pos + stop.start()
         if nl < 0:
@@ -85,15 +85,18 @@ def heading_end(body: str, ts: int, hi: int) -> int:
         if not m:
             return line_end
         nxt_line_start = body.rfind("\n", 0, m.start()) + 1
-        if STRUCTURAL.match(body, nxt_line_start) or not _continues(body[m.start()]):
+        if STRUCTURAL.match(body, nxt_line_start) or not _continues(body[m.start()], body[m.start():m.start() + 20]):
             return line_end
         if line.strip() == "" and pos != ts:
             return line_end
         pos = nxt_line_start
 
 
-def _continues(ch: str) -> bool:
-    return ch.islower() or ch.isdigit() or ch in "(,“\"–-"
+_PLACE = re.compile(r"(?:Thành phố|Tỉnh|Hồ Chí Minh|Hà Nội)\b")
+
+
+def _continues(ch: str, rest: str = "") -> bool:
+    return ch.islower() or ch.isdigit() or ch in "(,“\"–-" or bool(_PLACE.match(rest))
 
 
 def nest(headings: list[Heading], end: int) -> None:

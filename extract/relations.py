@@ -124,3 +124,32 @@ def assign(mentions: list[Mention], view: str, clause_start: dict[int, int]) -> 
                     m.relations.add(v)
                 if trailing_repeal(view, m):
                     m.relations.add("repeals")
+
+
+_TITLE_VERB = re.compile(r"^\s*(?:Kế hoạch\s+)?(?:triển khai thực hiện|tổ chức thực hiện|triển khai|thực hiện)\s+", re.I)
+
+
+def title_only_target(title: str, refs: list[dict], min_score: float = 85, margin: float = 8) -> dict | None:
+    """The cited document a title implements by naming its subject, not its number.
+
+    Taken only when one subject clearly matches better than every other (never guessed)."""
+    from rapidfuzz import fuzz
+
+    from .units import fold
+
+    m = _TITLE_VERB.match(title or "")
+    if not m:
+        return None
+    want = fold(title[m.end():])
+    scored = []
+    for r in refs:
+        subj = fold(re.sub(r"^(?:ban hành\s+)?(?:kế hoạch\s+)?(?:về\s+)?(?:việc\s+)?(?:triển khai\s+)?(?:thực hiện\s+)?", "", r.get("subject") or "", flags=re.I))
+        if len(subj) < 15:
+            continue
+        scored.append((fuzz.token_set_ratio(want, subj), r))
+    scored.sort(key=lambda x: -x[0])
+    if not scored or scored[0][0] < min_score:
+        return None
+    if len(scored) > 1 and scored[0][0] - scored[1][0] < margin and fold(scored[1][1]["subject"]) != fold(scored[0][1]["subject"]):
+        return None
+    return scored[0][1]

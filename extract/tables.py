@@ -138,3 +138,8 @@ def relation_verbs() -> list[tuple[str, str]]:
 @functools.cache
 def signer_titles() -> list[tuple[str, str]]:
     return sorted(((r[0], r[1]) for r in read_tsv("signer_titles.tsv")), key=lambda r: -len(r[0]))
+
+
+@functools.cache
+def non_units() -> tuple[str, ...]:
+    return tuple(row[0] for row in read_tsv("non_units.tsv"))

@@ -28,17 +28,23 @@ class Task:
 
 @functools.cache
 def _field_re() -> re.Pattern:
+    """A field line: a label and a colon. Long labels ("Đơn vị chủ trì tham mưu phối hợp X:") may carry
+    more words and wrap once; short ones ("Chủ trì:", "Thời hạn:") must meet their colon at once."""
     alts = []
     for i, (labels, role) in enumerate(tables.task_fields()):
-        alts.append(rf"(?P<r{i}>{labels})")
-    return re.compile(
-        r"^[ \t]*(?:[-+•–][ \t]*|[a-zđ]\)[ \t]*)?(?:" + "|".join(alts) + r")(?P<extra>[^:\n]{0,80}?)[ \t]*:[ \t]*",
-        re.M | re.I)
+        strong = [lab for lab in labels.split("|") if lab.startswith(("Đơn vị", "Cơ quan"))]
+        weak = [lab for lab in labels.split("|") if lab not in strong]
+        if strong:
+            alts.append(rf"(?P<r{i}s>{'|'.join(strong)})[^:\n]{{0,80}}?(?:\s*\n\s*[^:\n]{{0,40}}?)?")
+        if weak:
+            alts.append(rf"(?P<r{i}w>{'|'.join(weak)})[^:\n]{{0,15}}?")
+    return re.compile(r"^[ \t]*(?:[-+•–][ \t]*|[a-zđ]\)[ \t]*)?(?:" + "|".join(alts) + r")[ \t]*:[ \t]*", re.M | re.I)
 
 
 def _role_of(m: re.Match) -> str:
+    groups = m.groupdict()
     for i, (_, role) in enumerate(tables.task_fields()):
-        if m.group(f"r{i}"):
+        if groups.get(f"r{i}s") or groups.get(f"r{i}w"):
             return role
     return "content"
 
@@ -105,18 +111,26 @@ def _section_tasks(body: str, sec: Heading, items: list[Heading], ctx) -> list[T
             if role in ("lead", "support", "executor"):
                 names = units.split_units(value)
                 names = [n for n in names if units.is_unit(n)]
+                names = _drop_parent_qualifier(names, ctx)
                 t.surfaces.setdefault(role, []).extend(names)
                 getattr(t, role).extend(ctx.canon(n) for n in names)
             elif role == "deadline" and t.deadline is None:
                 t.deadline = value.strip(" .;")
                 t.deadline_start, t.deadline_end = deadlines.period(t.deadline, ctx.year)
         if not any(f[0] in ("support", "lead") for f in flds):
-            for names in _inline_support(body, h.title_start, own_end):
+            for names in _inline_support(body, h.title_start, own_end, h.title_end):
                 t.surfaces.setdefault("support", []).extend(names)
                 t.support.extend(ctx.canon(n) for n in names)
         t.lead, t.support, t.executor = _dedupe(t.lead), _dedupe(t.support), _dedupe(t.executor)
         tasks.append(t)
     return tasks
+
+
+def _drop_parent_qualifier(names: list[str], ctx) -> list[str]:
+    """'Phòng X, Sở Giáo dục và Đào tạo': the issuer after one of its own offices only qualifies it."""
+    if len(names) < 2 or not ctx.issuer:
+        return names
+    return [n for i, n in enumerate(names) if i == 0 or ctx.canon(n) != ctx.issuer]
 
 
 def _own_end(h: Heading, items: list[Heading]) -> int:
@@ -127,18 +141,32 @@ def _own_end(h: Heading, items: list[Heading]) -> int:
     return h.end
 
 
-_INLINE = re.compile(r"[Pp]hối hợp(?:[^.;:\n]{0,40}?\bvới)?\s+(?P<u>(?:Sở|Trung tâm|Ban|Phòng|Văn phòng|Bộ|Ủy ban|UBND|Hội|Công đoàn|Đại học|Viện|Cục)\s[^.;:]{2,200})")
+_INLINE = re.compile(r"(?:^|\n|[.;]\s)[ \t]*(?:[-+•][ \t]*)?(?:Tăng cường\s+|Chủ động\s+)?[Pp]hối hợp(?:[^.;:\n]{0,40}?\bvới)?\s+(?P<u>(?:Sở|Trung tâm|Ban|Phòng|Văn phòng|Bộ|Ủy ban|UBND|Hội|Công đoàn|Đại học|Viện|Cục)\s[^.;:]{2,200})")
 
 
-def _inline_support(body: str, lo: int, hi: int) -> list[list[str]]:
+def _inline_support(body: str, lo: int, hi: int, title_end: int) -> list[list[str]]:
     out = []
     for m in _INLINE.finditer(body, lo, hi):
+        before = body[lo:m.start() + 1].rstrip()
+        if before and before[-1] not in ".:" and m.start() > lo + 2 and not re.search(r"\n[ \t]*$", body[lo:m.start() + 1]):
+            continue
+        prev = body[max(lo, m.start() - 300):m.start() + 1].rstrip()
+        if prev and prev[-1] not in ".:" and not _is_item_start(body, m.start(), title_end):
+            continue
         seg = re.split(r"\s(?:triển khai|trong|để|nhằm|xây dựng|thực hiện|tổ chức|nghiên cứu)\s", collapse(m.group("u")))[0]
         seg = seg.replace("(", ", ").replace(")", "")
         names = [n for n in units.split_units(seg) if units.is_unit(n) and n[:1].isupper()]
         if names:
             out.append(names)
     return out
+
+
+def _is_item_start(body: str, pos: int, lo: int) -> bool:
+    """True when the text before pos (blank lines skipped) ends a sentence or the item's title."""
+    j = pos
+    while j > lo and body[j - 1].isspace():
+        j -= 1
+    return j <= lo or body[j - 1] in ".:;"
 
 
 def _dedupe(xs: list[str]) -> list[str]:
@@ -159,7 +187,7 @@ class Responsibility:
     surface: str
 
 
-_SUBJECT = re.compile(r"^[ \t]*(?:[-+•–][ \t]*)?(?P<u>[^\n]{3,160}?)(?=\s+[-–]\s|\s+(?:chủ trì|có trách nhiệm|là cơ quan|phối hợp|chịu trách nhiệm)\b|[:;,.]|\n|$)")
+_SUBJECT = re.compile(r"^[ \t]*(?:[-+•–][ \t]*)?(?P<u>[^\n]{3,160}?)(?=\s+[-–]\s+(?=[a-zđ])|\s+(?:chủ trì|có trách nhiệm|là cơ quan|phối hợp|chịu trách nhiệm)\b|[:;,.]|\n|$)")
 
 
 def read_responsibilities(body: str, sec: Heading, items: list[Heading], ctx) -> list[Responsibility]:

@@ -35,7 +35,7 @@ def _registry() -> dict[str, str]:
 @functools.cache
 def _heads_re() -> re.Pattern:
     heads = sorted(tables.unit_heads(), key=len, reverse=True)
-    return re.compile(r"^(?:" + "|".join(re.escape(h) for h in heads) + r")(?=\s|$)")
+    return re.compile(r"^(?:" + "|".join(re.escape(h) for h in heads) + r")(?=\s|$)", re.I)
 
 
 @functools.cache
@@ -95,6 +95,10 @@ def canonical(name: str, locality=None, issuer: str | None = None) -> str:
     if k in reg:
         return _fill(reg[k], locality)
     name = re.sub(r"\s+kho[áa]\s+[IVXLC]+$", "", name)
+    if name.upper() == name and len(name) > 4 and re.search(r"[^\W\d_]{3}", name):
+        name = _title_case(name)
+    if re.match(r"(?:Các|các)\s", name) and not _heads_re().match(expand(name)[4:]) or re.match(r"(?:Các|các)\s+\w+\s+(?:chuyên môn\s+)?thuộc\b|(?:Các|các)\s+phòng,", name):
+        return name[0].upper() + name[1:]
     ex = expand(name)
     ex = DASHES.sub(" - ", ex) if re.search(r"[–—]|\s-\s", ex) else ex
     k2 = unit_key(ex)
@@ -105,11 +109,21 @@ def canonical(name: str, locality=None, issuer: str | None = None) -> str:
         base = _strip_loc(issuer, locality)
         return ex[: -len("Sở")] + base
     head = _heads_re().match(ex)
+    if head:
+        proper = _head_case(head.group(0))
+        ex = proper + ex[len(head.group(0)):]
     if locality is not None and head:
-        ex = _localise(ex, head.group(0), locality)
+        ex = _localise(ex, proper, locality)
     if ex.upper() == ex and len(ex) > 4:
         ex = _title_case(ex)
     return ex
+
+
+def _head_case(head: str) -> str:
+    for h in tables.unit_heads():
+        if h.lower() == head.lower():
+            return h
+    return head
 
 
 def _fill(canon: str, locality) -> str:
@@ -169,9 +183,14 @@ def _title_case(s: str) -> str:
 
 def is_unit(name: str) -> bool:
     name = clean(name)
-    if unit_key(name) in _registry():
+    if not name or unit_key(name) in _registry():
+        return bool(name)
+    if re.match(r"(?:Các|các)\s+(?:phòng|trường|trung tâm|đơn vị|cơ quan|sở|ban|cơ sở)\b", name):
         return True
-    return bool(_heads_re().match(expand(name[:1].upper() + name[1:])))
+    cap = expand(name[:1].upper() + name[1:])
+    if cap.lower().startswith(tuple(w.lower() for w in tables.non_units())):
+        return False
+    return bool(_heads_re().match(cap))
 
 
 _SPLIT = re.compile(r"\s*[,;]\s*|\s+và\s+|\s*\n\s*")
@@ -191,7 +210,10 @@ def split_units(text: str) -> list[str]:
             out.append(p)
             continue
         joined = out[-1] + seps[i - 1] + p
-        starts_unit = is_unit(p) and (p[:1].isupper() or p.lower().startswith(("các ", "trường ", "trung tâm ", "phòng ", "sở ")))
+        if re.fullmatch(r"(?:Các|các)\s+\w+", out[-1]) and p[:1].islower():
+            out[-1] = joined
+            continue
+        starts_unit = is_unit(p) and (p[:1].isupper() or p.lower().startswith(("các ", "trường ", "trung tâm ", "phòng ", "sở ", "cơ sở ")))
         if unit_key(joined) in reg_keys or any(k.startswith(unit_key(joined)) for k in reg_keys if len(k) > len(unit_key(joined)) + 2) and not starts_unit:
             out[-1] = joined
         elif starts_unit:
