@@ -162,7 +162,7 @@ def extract_text(raw: str, name: str = "<text>") -> dict:
         "footnotes": [_footnote_record(n, note_mentions, t) for n in notes],
         "tasks": [_task_record(x, body, t) for x in tasks],
         "responsibilities": [{"unit": r.unit, "label": r.label, "start": r.start, "end": r.end,
-                              "text": t.sentence(r.start, r.start + 1)} for r in resps],
+                              "text": collapse(body[r.start:r.end])[:500]} for r in resps],
         "units": unit_map,
         "outline": [{"kind": h.kind, "label": h.label, "title": h.title[:200], "start": h.start, "end": h.end}
                     for h in heads if h.kind in ("roman", "num", "article", "chapter")],

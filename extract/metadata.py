@@ -13,7 +13,7 @@ _PREAMBLE_START = re.compile(r"^[ \t]*(?:Căn cứ|CĂN CỨ|Thực hiện|Xét|
 _AUTHORITY = re.compile(r"^[ \t]*(?:CHỦ TỊCH|ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|BỘ TRƯỞNG|THỦ TƯỚNG|HỘI ĐỒNG NHÂN DÂN|"
                         r"CHÍNH PHỦ|GIÁM ĐỐC|THỐNG ĐỐC|TỔNG CỤC TRƯỞNG|CỤC TRƯỞNG|QUỐC HỘI|ỦY BAN THƯỜNG VỤ)\b", re.M)
 _DATE_LINE = re.compile(r"(?P<place>[^\n,|:]{2,50}),\s*ngày\s*(?P<d>\d{1,2})\s*tháng\s*(?P<m>\d{1,2})\s*năm\s*(?P<y>(?:19|20)\d{2})")
-_NUMBER = re.compile(r"\bS[ốỐ]\s*:?\s*(?=\d)")
+_NUMBER = re.compile(r"\b[Ss][ốỐ]\s*:\s*(?=\d)|(?:^|\n|\|)[ \t]*S[ốỐ][ \t]+(?=\d)")
 _NATIONAL = re.compile(r"C[ỘO]NG\s+H[ÒO]A\s+X[ÃA]\s+H[ỘO]I", re.I)
 
 
@@ -94,6 +94,8 @@ def read_meta(t: Text, web_title: tuple[int, int] | None) -> Meta:
         meta.locality = locality_by_frequency(body)
     if meta.issuer is None:
         _issuer_from_promulgation(meta, body)
+    if meta.doc_type is None and re.search(r"(?:^|\n)[ \t|]*Kính\s+gửi\s*:", body[start:start + 3000]):
+        meta.doc_type = "Công văn"
     elif meta.locality is not None:
         meta.issuer = units.canonical(meta.issuer_surface[-1], meta.locality) if meta.issuer_surface else meta.issuer
     _signature(meta, t)
@@ -117,13 +119,12 @@ def _issuer_from_header(meta: Meta, body: str, start: int, zone_end: int) -> Non
     loc = units._loc_re().search(header)
     if loc:
         meta.locality = units.locality_of(loc.group("n"))
-    heads = "|".join(re.escape(k.upper()) for k in sorted(tables.unit_heads(), key=len, reverse=True))
-    parts = [p for p in re.split(rf"(?=\b(?:{heads}|PHỦ THỦ TƯỚNG)\b)", header) if p.strip()]
-    if not parts:
+    heads = "|".join(re.escape(k) for k in tables.header_heads())
+    starts = [m.start() for m in re.finditer(rf"(?<![^\s])(?:{heads})(?=\s|$)", header)]
+    if not starts:
         return
-    last = parts[-1].strip()
-    if loc and loc.group(0).strip() == last.strip():
-        last = collapse(parts[-2] + " " + last) if len(parts) > 1 else last
+    parts = [header[a:b].strip() for a, b in zip(starts, starts[1:] + [len(header)])]
+    last = parts[-1]
     meta.issuer_surface.append(last)
     meta.issuer = units.canonical(last, meta.locality)
 
@@ -183,35 +184,40 @@ def _issuer_from_promulgation(meta: Meta, body: str) -> None:
         meta.issuer = units.canonical(who, meta.locality)
 
 
+_NAME = re.compile(r"(?P<n>(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]+[ \t]){1,4}[A-ZĐÀ-Ỹ][a-zà-ỹđ]+)[ \t\xa0]*(?=\n|\||$)")
+
+
 def _signature(meta: Meta, t: Text) -> None:
+    """The signature block: the last title line ("KT. CHỦ TỊCH / PHÓ CHỦ TỊCH") with a name under it,
+    nearest to "Nơi nhận" (annexes after the signature have blocks of their own)."""
     body = t.body
-    tail_start = max(0, len(body) - 5000)
-    tail = body[tail_start:]
-    best = None
-    for upper, title in tables.signer_titles():
-        for m in re.finditer(rf"(?<![A-ZĐÀ-Ỹ])(?:KT\.|TM\.|K/T|Q\.|TL\.|TUQ\.)?\s*{re.escape(upper)}(?![A-ZĐÀ-Ỹ])", tail):
-            if best is None or m.start() > best[0].start() or (m.start() == best[0].start() and len(m.group(0)) > len(best[0].group(0))):
-                if re.search(r"(?:KT\.|TM\.|K/T|TL\.|TUQ\.)\s*$", tail[max(0, m.start() - 6):m.start() + 6]) and False:
-                    continue
-                best = (m, title)
-    if not best:
-        return
-    m, title = best
-    # "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH": the last title line is the signer's own
-    after = tail[m.end():m.end() + 300]
-    name = re.search(r"^(?:[\s|]*)(?P<n>(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]+\s){1,4}[A-ZĐÀ-Ỹ][a-zà-ỹđ]+)\s*(?:\n|$)", after)
-    if not name:
-        name = re.search(r"(?:^|\n)[\s|]*(?P<n>(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]+[ \t]){1,4}[A-ZĐÀ-Ỹ][a-zà-ỹđ]+)[ \t]*(?:\n|$)", after)
-    meta.signer_title = title
-    if name:
-        meta.signer = collapse(name.group("n"))
-    meta.closing_start = tail_start + m.start()
     nr = re.search(r"N[ơƠ]i\s+nh[ậẬ]n\s*:?", body)
+    cands = []
+    alts = "|".join(re.escape(u) for u, _ in tables.signer_titles())
+    for m in re.finditer(rf"(?<![A-ZĐÀ-Ỹ])(?:(?:KT|TM|K/T|Q|TL|TUQ)\.?\s*[^\n|]{{0,40}}?\s)?(?P<t>{alts})(?![A-ZĐÀ-Ỹ])", body):
+        after = body[m.end():m.end() + 250]
+        nm = _NAME.match(re.sub(r"^[\s|]+", "", after))
+        if not nm:
+            continue
+        # a title with a later title line right below belongs to the same block; keep the lowest one
+        cands.append((m, nm))
+    if not cands:
+        return
     if nr:
-        meta.closing_start = min(meta.closing_start, nr.start())
+        near = [c for c in cands if abs(c[0].start() - nr.start()) < 3000]
+        pick = max(near, key=lambda c: c[0].start()) if near else cands[-1]
+    else:
+        pick = cands[-1]
+    m, nm = pick
+    title = dict(tables.signer_titles())[m.group("t")]
+    meta.signer_title = title
+    meta.signer = collapse(nm.group("n"))
+    meta.closing_start = m.start()
+    if nr:
+        meta.closing_start = min(meta.closing_start, nr.start()) if nr.start() > len(body) * 0.4 else meta.closing_start
         block = body[nr.end(): nr.end() + 2000]
-        for line in re.findall(r"(?:^|\n)[ \t]*[-+•][ \t]*([^\n]+)", block):
-            line = collapse(line).strip(" ;.")
+        for line in re.findall(r"(?:^|\n)[ \t|]*[-+•][ \t]*([^\n]+)", block):
+            line = collapse(line).strip(" ;.|")
             if line.startswith(("Lưu", "LƯU")):
                 codes = re.sub(r"^Lưu\s*:?\s*", "", line, flags=re.I)
                 meta.drafting_units = [c.strip() for c in re.split(r"[,;]", codes) if c.strip() and c.strip() != "VT"]

@@ -143,3 +143,8 @@ def signer_titles() -> list[tuple[str, str]]:
 @functools.cache
 def non_units() -> tuple[str, ...]:
     return tuple(row[0] for row in read_tsv("non_units.tsv"))
+
+
+@functools.cache
+def header_heads() -> tuple[str, ...]:
+    return tuple(sorted((row[0] for row in read_tsv("header_heads.tsv")), key=len, reverse=True))

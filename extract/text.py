@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 WS = re.compile(r"\s+")
-_SENT_LEFT = re.compile(r"[.;!?](?=\s)|\n[ \t]*(?:[-+•–]|[a-zđ]\)|\d+(?:\.\d+)*\.?|[IVXLC]+\.)[ \t]")
+_SENT_LEFT = re.compile(r"[.;!?](?=\s)|\n[ \t]*(?:[-+•–]|[a-zđ]\)|\d+(?:\.\d+)*\.?|[IVXLC]+\.)[ \t]|\n[ \t]*(?=(?:Căn cứ|Thực hiện|Xét|Theo đề nghị)\s)")
 _SENT_RIGHT = re.compile(r"[.;!?](?=\s|$)|\n[ \t]*(?:[-+•–]|[a-zđ]\)|\d+(?:\.\d+)*\.|[IVXLC]+\.)[ \t]")
 
 
@@ -98,7 +98,7 @@ class Text:
         lo = max(0, start - limit)
         left = lo
         for m in _SENT_LEFT.finditer(src, lo, start):
-            left = m.end() if m.group(0)[0] in ".;!?" else m.start() + 1
+            left = m.end() if m.group(0)[0] in ".;!?" else m.start() + 1 if m.group(0).strip() else m.end()
         right = min(len(src), end + limit)
         m = _SENT_RIGHT.search(src, end, right)
         if m:

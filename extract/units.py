@@ -77,7 +77,7 @@ def expand(name: str) -> str:
 
 
 def clean(name: str) -> str:
-    name = unicodedata.normalize("NFC", name)
+    name = unicodedata.normalize("NFC", name).replace("Uỷ", "Ủy").replace("uỷ", "ủy").replace("UỶ", "ỦY")
     name = re.sub(r"\s+", " ", name).strip(" ,;.:-–()")
     name = re.sub(r"\s*\((?:để|đề nghị)[^)]*\)?$", "", name)
     name = re.sub(r"^(?:Đề nghị|đề nghị|Giao|giao|Kính gửi:?)\s+", "", name)
@@ -173,7 +173,11 @@ def _title_case(s: str) -> str:
         caps_next = False
     res = " ".join(out)
     for loc in tables.localities():
-        res = re.sub(re.escape(loc.name.lower()), loc.name, res)
+        for n in (loc.name, *loc.aliases):
+            res = re.sub(re.escape(n), loc.name, res, flags=re.I)
+    for ic in tables.issuer_codes().values():
+        if ic.scope == "national" and unit_key(res).startswith(unit_key(ic.issuer)):
+            res = ic.issuer + res[len(ic.issuer):]
     res = re.sub(r"\b(thành phố|tỉnh) ", lambda m: ("Thành phố " if m.group(1) == "thành phố" else "tỉnh "), res)
     for fixed in ("Ủy ban nhân dân", "Hội đồng nhân dân", "Giáo dục và Đào tạo", "Khoa học và Công nghệ", "Chính phủ",
                   "Bộ Chính trị", "Thành ủy", "Tỉnh ủy", "Quốc hội", "Thủ tướng"):
