@@ -12,7 +12,7 @@ from . import tables
 # (TTg, CTrHĐ, QĐi, QyĐ); "&" joins parts (BNN&MT, GD&ĐT). QH and UBTVQH carry their term.
 CODE = r"(?:(?:UBTVQH|QH)\d{2}|[A-ZĐ](?:[A-ZĐ]|[a-zđ](?![a-zđ])|&[ ]?(?=[A-ZĐ]))*)"
 NUM = r"\d{1,5}(?:\.\d{1,3})?"
-_LB = r"(?<![\d./\-_A-Za-z])"
+_LB = r"(?<![\d./\-_:A-Za-z])"
 _END = r"(?P<fn>\d{1,2})?(?![\d]|[^\W\d_])"
 SYMBOL = re.compile(
     rf"{_LB}(?:"
@@ -79,10 +79,12 @@ def canonical_code(code: str) -> str:
     return tables.canonical_codes().get(code.upper(), code)
 
 
-def party_bodies() -> set[str]:
-    return {k for k, v in tables.issuer_codes().items() if v.scope.startswith("party")}
+@functools.cache
+def party_bodies() -> frozenset[str]:
+    return frozenset(k for k, v in tables.issuer_codes().items() if v.scope.startswith("party"))
 
 
+@functools.lru_cache(maxsize=65536)
 def ident(key: str) -> str:
     """Comparison identity: case-folded, "_" as "/", a Party symbol in state form as its Party form."""
     k = re.sub(r"\s+", "", key).replace("_", "/").upper()

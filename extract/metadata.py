@@ -130,10 +130,11 @@ def _issuer_from_header(meta: Meta, body: str, start: int, zone_end: int) -> Non
 
 
 def locality_by_frequency(body: str):
+    """The place a header-less document belongs to: the place it names most often."""
     counts = collections.Counter()
-    for m in units._loc_re().finditer(body):
+    for m in units._loc_name_re().finditer(body, 0, min(len(body), 60000)):
         loc = units.locality_of(m.group("n"))
-        if loc and (m.group(0).strip() != m.group("n") or len(m.group("n")) > 4):
+        if loc and len(m.group("n")) > 4:
             counts[loc.name] += 1
     if not counts:
         return None

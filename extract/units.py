@@ -18,9 +18,24 @@ def fold(s: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"[^\w&]+", " ", s)).strip()
 
 
+_NONWORD = re.compile(r"[^\w&]+")
+
+
+@functools.lru_cache(maxsize=65536)
 def unit_key(s: str) -> str:
     s = unicodedata.normalize("NFC", s).replace("Uỷ", "Ủy").replace("uỷ", "ủy").replace("hoá", "hóa").replace("khoá", "khóa")
-    return re.sub(r"\s+", " ", re.sub(r"[^\w&]+", " ", s.casefold())).strip()
+    return " ".join(_NONWORD.sub(" ", s.casefold()).split())
+
+
+@functools.cache
+def _registry_prefixes() -> frozenset[str]:
+    """Every word-prefix of a registered name: lets list splitting ask 'could this still grow into one?'."""
+    out = set()
+    for k in _registry():
+        words = k.split(" ")
+        for i in range(1, len(words)):
+            out.add(" ".join(words[:i]))
+    return frozenset(out)
 
 
 @functools.cache
@@ -39,19 +54,38 @@ def _heads_re() -> re.Pattern:
 
 
 @functools.cache
-def _loc_re() -> re.Pattern:
+def _loc_names() -> list[str]:
     names = []
     for loc in tables.localities():
         names += [loc.name, *loc.aliases]
-    names.sort(key=len, reverse=True)
-    return re.compile(r"(?:Thành phố|thành phố|TP\.?|Tp\.?|tỉnh|Tỉnh|TỈNH|THÀNH PHỐ)?\s*(?P<n>" + "|".join(re.escape(n) for n in names) + r")\b")
+        names += [n.upper() for n in (loc.name, *loc.aliases)]
+    return sorted(set(names), key=len, reverse=True)
+
+
+@functools.cache
+def _loc_re() -> re.Pattern:
+    """A place name with its optional 'Thành phố'/'tỉnh' prefix (searched name-first for speed)."""
+    alt = "|".join(re.escape(n) for n in _loc_names())
+    return re.compile(r"(?:(?:Thành phố|thành phố|THÀNH PHỐ|TP\.?|Tp\.?|tỉnh|Tỉnh|TỈNH)[ \t]*)?(?P<n>" + alt + r")\b")
+
+
+@functools.cache
+def _loc_name_re() -> re.Pattern:
+    return re.compile(r"\b(?P<n>" + "|".join(re.escape(n) for n in _loc_names()) + r")\b")
+
+
+@functools.cache
+def _loc_index() -> dict[str, object]:
+    out = {}
+    for loc in tables.localities():
+        for n in (loc.name, *loc.aliases):
+            out[n] = loc
+            out[n.upper()] = loc
+    return out
 
 
 def locality_of(name: str):
-    for loc in tables.localities():
-        if name == loc.name or name in loc.aliases:
-            return loc
-    return None
+    return _loc_index().get(name)
 
 
 def expand(name: str) -> str:
@@ -163,6 +197,20 @@ def _full_loc_name(name: str) -> str:
     return _loc_re().sub(sub, name)
 
 
+@functools.cache
+def _loc_ci_re() -> re.Pattern:
+    return re.compile("|".join(re.escape(n) for n in _loc_names()), re.I)
+
+
+@functools.cache
+def _loc_ci_index() -> dict[str, str]:
+    return {k.casefold(): v.name for k, v in _loc_index().items()}
+
+
+def locality_of_ci(name: str) -> str:
+    return _loc_ci_index().get(name.casefold(), name)
+
+
 def _title_case(s: str) -> str:
     """Header lines are printed in capitals; give them the case of a running-text name."""
     words = s.lower().split(" ")
@@ -172,9 +220,7 @@ def _title_case(s: str) -> str:
         out.append(w[:1].upper() + w[1:] if caps_next else w)
         caps_next = False
     res = " ".join(out)
-    for loc in tables.localities():
-        for n in (loc.name, *loc.aliases):
-            res = re.sub(re.escape(n), loc.name, res, flags=re.I)
+    res = _loc_ci_re().sub(lambda m: locality_of_ci(m.group(0)), res)
     for ic in tables.issuer_codes().values():
         if ic.scope == "national" and unit_key(res).startswith(unit_key(ic.issuer)):
             res = ic.issuer + res[len(ic.issuer):]
@@ -218,7 +264,8 @@ def split_units(text: str) -> list[str]:
             out[-1] = joined
             continue
         starts_unit = is_unit(p) and (p[:1].isupper() or p.lower().startswith(("các ", "trường ", "trung tâm ", "phòng ", "sở ", "cơ sở ")))
-        if unit_key(joined) in reg_keys or any(k.startswith(unit_key(joined)) for k in reg_keys if len(k) > len(unit_key(joined)) + 2) and not starts_unit:
+        jk = unit_key(joined)
+        if jk in reg_keys or (jk in _registry_prefixes() and not starts_unit):
             out[-1] = joined
         elif starts_unit:
             out.append(p)
