@@ -32,10 +32,10 @@ _DATE = re.compile(
 )
 _ISSUER_STOP = (
     r"(?=\s+(?:về|ban hành|quy định|phê duyệt|hướng dẫn|triển khai|thực hiện|tại|đối với|trong|nhằm|để|"
-    r"đã|được|và việc|V/v|ngày|với|như|cho|theo|nhưng|thì)\b|\s*[,;:(“\"”]|\.(?=\s|$)|\s*$)"
+    r"đã|được|và việc|V/v|ngày|với|như|cho|theo|nhưng|thì|sửa đổi|bổ sung|bãi bỏ|thay thế|công bố|giao|phân cấp|ủy quyền)\b|\s*[,;:()|“\"”]|\.(?=\s|$)|\s*$)"
 )
-_ISSUER = re.compile(r"[\s,]*của\s+(?P<who>[^;:\n(“\"”]{2,110}?)" + _ISSUER_STOP, re.IGNORECASE | re.DOTALL)
-_ISSUER_LOOSE = re.compile(r"[\s,]*của\s+(?P<who>.{2,110}?)" + _ISSUER_STOP, re.IGNORECASE | re.DOTALL)
+_ISSUER = re.compile(r"[\s,]*của\s+(?P<who>[^;:\n()|“\"”]{2,110}?)" + _ISSUER_STOP, re.IGNORECASE | re.DOTALL)
+_ISSUER_LOOSE = re.compile(r"[\s,]*của\s+(?P<who>[^;:()|“\"”]{2,110}?)" + _ISSUER_STOP, re.IGNORECASE | re.DOTALL)
 
 
 @functools.cache

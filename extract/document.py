@@ -11,6 +11,8 @@ from .decode import InputError, decode_bytes
 from .text import Text, collapse
 
 SCHEMA_VERSION = 1
+# a proposal or a report describes what another document will do; it states no relation of its own
+NO_IMPLIED_FROM = {"Tờ trình", "Báo cáo"}
 
 
 @dataclass
@@ -218,13 +220,17 @@ def _references(mentions, body_mentions, note_mentions, body, notes_view, t, ctx
             if m.governor is None or m.verb not in ("implements", "amends", "replaces", "guides", "repeals"):
                 continue
             g = group[m.governor]
+            if g.doc_type in NO_IMPLIED_FROM:
+                continue
             a, b = citations.ident(g.key), citations.ident(m.key)
             if a == b or a not in by_id or b not in by_id:
                 continue
-            k = (a, b, m.verb)
+            k = (a, b, m.verb, getattr(m, "reverse", False))
             if k in seen:
                 continue
             seen.add(k)
+            if getattr(m, "reverse", False):
+                a, b = b, a
             implied.append({"from": by_id[a]["key"], "to": by_id[b]["key"], "relation": m.verb,
                             "start": g.start, "end": m.end, "sentence": t.sentence(g.start, m.end, view)})
     order_rel = ["based_on", "implements", "amends", "replaces", "repeals", "cites", "footnote"]

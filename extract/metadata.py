@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from . import citations, tables, units
 from .text import Text, collapse
 
-_PREAMBLE_START = re.compile(r"^[ \t]*(?:Căn cứ|CĂN CỨ|Thực hiện|Xét|Theo đề nghị|Theo|Kính gửi|Triển khai|Trên cơ sở)\b", re.M)
+_PREAMBLE_START = re.compile(r"^[ \t|]*(?:Căn\s+cứ|CĂN\s+CỨ|Thực\s+hiện|Xét|Theo\s+đề\s+nghị|Theo|Kính\s+gửi|Triển\s+khai|Trên\s+cơ\s+sở)\b", re.M)
 _AUTHORITY = re.compile(r"^[ \t]*(?:CHỦ TỊCH|ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|BỘ TRƯỞNG|THỦ TƯỚNG|HỘI ĐỒNG NHÂN DÂN|"
                         r"CHÍNH PHỦ|GIÁM ĐỐC|THỐNG ĐỐC|TỔNG CỤC TRƯỞNG|CỤC TRƯỞNG|QUỐC HỘI|ỦY BAN THƯỜNG VỤ)\b", re.M)
 _DATE_LINE = re.compile(r"(?P<place>[^\n,|:]{2,50}),\s*ngày\s*(?P<d>\d{1,2})\s*tháng\s*(?P<m>\d{1,2})\s*năm\s*(?P<y>(?:19|20)\d{2})")

@@ -58,7 +58,7 @@ class KgEntities:
         if text != doc.text:
             cands = _map_offsets(cands, text, doc.text)
         cands += [(e.start_char, e.end_char, e.label_, e.kb_id_) for e in doc.ents]  # keep others' ents
-        _split_tokens(doc, cands)
+        doc = _split_tokens(doc, cands)
         doc.ents = resolve(doc, cands)
         return doc
 
@@ -197,12 +197,14 @@ def _trie_regex(phrases: list[list[str]]) -> str:
 
 # --- tokens and overlaps ---------------------------------------------------------------------------
 
-def _split_tokens(doc: Doc, cands: list) -> None:
-    """Split whitespace tokens at entity edges ("QĐ-UBND1" -> "QĐ-UBND" + "1") so ents are exact."""
+def _split_tokens(doc: Doc, cands: list) -> Doc:
+    """Split whitespace tokens at entity edges ("QĐ-UBND1" -> "QĐ-UBND" + "1") so ents are exact.
+
+    A Doc with no annotations yet is rebuilt in one linear pass (the retokenizer moves the whole
+    token array per split); an annotated one goes through the retokenizer to keep its annotations.
+    """
     cuts = sorted({p for s, e, _, _ in cands for p in (s, e)})
-    if not cuts:
-        return
-    splits, i = [], 0
+    splits, i = {}, 0
     for tok in doc:
         a, b = tok.idx, tok.idx + len(tok.text)
         while i < len(cuts) and cuts[i] <= a:
@@ -213,11 +215,27 @@ def _split_tokens(doc: Doc, cands: list) -> None:
             i += 1
         if inner:
             edges = [a, *inner, b]
-            splits.append((tok, [tok.text[x - a:y - a] for x, y in zip(edges, edges[1:])]))
-    if splits:
+            splits[tok.i] = [tok.text[x - a:y - a] for x, y in zip(edges, edges[1:])]
+    if not splits:
+        return doc
+    if _annotated(doc):
         with doc.retokenize() as retok:
-            for tok, orths in splits:
+            for ti, orths in splits.items():
+                tok = doc[ti]
                 retok.split(tok, orths, heads=[(tok, k) for k in range(len(orths))])
+        return doc
+    words, spaces = [], []
+    for tok in doc:
+        parts = splits.get(tok.i, (tok.text,))
+        words += parts
+        spaces += [False] * (len(parts) - 1) + [bool(tok.whitespace_)]
+    return Doc(doc.vocab, words=words, spaces=spaces, user_data=doc.user_data)
+
+
+def _annotated(doc: Doc) -> bool:
+    if doc.tensor is not None and getattr(doc.tensor, "size", 0):
+        return True
+    return any(doc.has_annotation(a) for a in ("TAG", "POS", "MORPH", "LEMMA", "DEP", "SENT_START", "ENT_IOB"))
 
 
 def resolve(doc: Doc, cands: list) -> list[Span]:
@@ -273,6 +291,8 @@ def render_html(record: dict) -> str:
                            options={"ents": labels, "colors": COLORS})
     d = record.get("document") or {}
     head_title = " ".join(x for x in (d.get("doc_type"), d.get("number")) if x) or record.get("file") or "Văn bản"
+    if d.get("title"):
+        head_title += " – " + d["title"][:120]
     page = page.replace("<title>displaCy</title>",
                         f'<meta charset="utf-8">\n<title>{esc(head_title)}</title>\n<style>{_CSS}</style>', 1)
     body_at = page.index(">", page.index("<body")) + 1

@@ -9,7 +9,7 @@ import re
 from . import tables
 from .citations import Mention
 
-_CLAUSE = re.compile(r"^[ \t]*(?P<k>Căn cứ|CĂN CỨ|Thực hiện|THỰC HIỆN|Triển khai|Xét|XÉT|Theo đề nghị|Theo)\b", re.M)
+_CLAUSE = re.compile(r"^[ \t]*(?P<k>Căn\s+cứ|CĂN\s+CỨ|Thực\s+hiện|THỰC\s+HIỆN|Triển\s+khai|Xét|XÉT|Theo\s+đề\s+nghị|Theo)\b", re.M)
 _SEGMENT_END = re.compile(r";|\.(?=\s)|:(?=\s*\n)")
 _COORD = None
 
@@ -27,12 +27,41 @@ def _coord_re() -> re.Pattern:
 
 
 def last_verb(text: str) -> str | None:
-    best, pos = None, -1
+    return last_verb_at(text)[0]
+
+
+def last_verb_at(text: str) -> tuple[str | None, int]:
+    """The relation verb nearest the end of `text`, and where it ends."""
+    best, pos, end = None, -1, 0
     for pat, rel in _verbs():
         for m in pat.finditer(text):
             if m.start() > pos:
-                best, pos = rel, m.start()
-    return best
+                best, pos, end = rel, m.start(), m.end()
+    return best, end
+
+
+_PASSIVE = re.compile(r"được\s+(?:sửa đổi|bổ sung|thay thế|bãi bỏ|hướng dẫn)[^.;]*?\b(?:bởi|theo|tại)\s*$", re.I)
+
+
+@functools.cache
+def _typeword_inside() -> re.Pattern:
+    words = sorted(tables.type_words(), key=len, reverse=True)
+    alt = "|".join(r"\s+".join(map(re.escape, w.split())) for w in words)
+    return re.compile(rf"\b(?:{alt})\b(?!\s+ban\s+hành\s+kèm\s+theo)")
+
+
+def _names_other_document(after_verb: str) -> bool:
+    """'Sửa đổi ... Thông tư 07/2024 ... theo Luật số 32/2024': the verb's object is another document."""
+    for m in _typeword_inside().finditer(after_verb):
+        if not re.search(r"(?:các|những)\s+$", after_verb[:m.start()]) and after_verb[m.end():].strip(" :"):
+            return True
+    return False
+
+
+def _object_between(after_verb: str) -> bool:
+    """The verb takes another document named between it and this citation ("hướng dẫn thi hành ...
+    Pháp lệnh ưu đãi ... và Nghị định số 89/2008/NĐ-CP"): the citation is a sibling, not its object."""
+    return bool(_typeword_inside().search(after_verb)) and bool(re.search(r"(?:\bvà|,)\s*$", after_verb))
 
 
 def preamble_clauses(body: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
@@ -42,7 +71,7 @@ def preamble_clauses(body: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
         out.append((lo, marks[0].start() if marks else hi, "other"))
     for i, m in enumerate(marks):
         e = marks[i + 1].start() if i + 1 < len(marks) else hi
-        k = m.group("k").lower()
+        k = " ".join(m.group("k").lower().split())
         kind = "based_on" if k == "căn cứ" else "implements" if k in ("thực hiện", "triển khai") else "cites"
         # the promulgation sentence after the last "Căn cứ ...;" clause is its own clause
         seg = body[m.start():e]
@@ -68,19 +97,34 @@ def link(mentions: list[Mention], view: str) -> None:
         if seg_break or m.clause_id != prev.clause_id:  # type: ignore[attr-defined]
             continue
         gap = view[prev.core_end:m.start]
-        verb = last_verb(gap)
-        if _coord_re().match(gap) or verb is None:
+        verb, vend = last_verb_at(gap)
+        if _coord_re().match(gap) or verb is None or _object_between(gap[vend:]) or "dự thảo" in gap:
             m.governor, m.verb = prev.governor, prev.verb
         else:
             m.governor, m.verb = i - 1, verb
+            # "Luật X số ... được sửa đổi, bổ sung bởi Luật số Y": Y amends X
+            if _PASSIVE.search(gap):
+                m.reverse = True  # type: ignore[attr-defined]
 
 
 def segment_verb(view: str, seg_start: int, m: Mention) -> str | None:
-    """The verb before a head citation in its own segment ("Thực hiện Quyết định ...")."""
-    lo = seg_start
+    """The verb before a head citation in its own segment ("Thực hiện Quyết định ..."); items of a
+    list after a colon ("thay thế các Quyết định: ...; ...") take the verb that introduces the list."""
+    lo, breaks = seg_start, []
     for brk in _SEGMENT_END.finditer(view, seg_start, m.start):
         lo = brk.end()
-    return last_verb(view[lo:m.start])
+        breaks.append(brk)
+    seg = view[lo:m.start]
+    verb, vend = last_verb_at(seg)
+    if verb and _names_other_document(seg[vend:]):
+        return None
+    if verb is None and breaks and breaks[-1].group(0) == ";":
+        colon = view.rfind(":", max(seg_start, m.start - 1500), lo)
+        if colon > 0 and not re.search(r"\.(?=\s)", view[colon:lo]):
+            start = max(seg_start, view.rfind(";", 0, colon) + 1)
+            dot = [x.end() for x in re.finditer(r"\.(?=\s)", view[start:colon])]
+            verb = last_verb(view[start + (dot[-1] if dot else 0):colon])
+    return verb
 
 
 def trailing_repeal(view: str, m: Mention) -> bool:

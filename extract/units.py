@@ -211,6 +211,17 @@ def locality_of_ci(name: str) -> str:
     return _loc_ci_index().get(name.casefold(), name)
 
 
+@functools.cache
+def _national_ci_index() -> dict[str, str]:
+    return {ic.issuer.casefold(): ic.issuer for ic in tables.issuer_codes().values() if ic.scope == "national"}
+
+
+@functools.cache
+def _national_ci_re() -> re.Pattern:
+    names = sorted(_national_ci_index(), key=len, reverse=True)
+    return re.compile("|".join(re.escape(n) for n in names), re.I)
+
+
 def _title_case(s: str) -> str:
     """Header lines are printed in capitals; give them the case of a running-text name."""
     words = s.lower().split(" ")
@@ -221,9 +232,7 @@ def _title_case(s: str) -> str:
         caps_next = False
     res = " ".join(out)
     res = _loc_ci_re().sub(lambda m: locality_of_ci(m.group(0)), res)
-    for ic in tables.issuer_codes().values():
-        if ic.scope == "national" and unit_key(res).startswith(unit_key(ic.issuer)):
-            res = ic.issuer + res[len(ic.issuer):]
+    res = _national_ci_re().sub(lambda m: _national_ci_index()[m.group(0).casefold()], res)
     res = re.sub(r"\b(thành phố|tỉnh) ", lambda m: ("Thành phố " if m.group(1) == "thành phố" else "tỉnh "), res)
     for fixed in ("Ủy ban nhân dân", "Hội đồng nhân dân", "Giáo dục và Đào tạo", "Khoa học và Công nghệ", "Chính phủ",
                   "Bộ Chính trị", "Thành ủy", "Tỉnh ủy", "Quốc hội", "Thủ tướng"):
