@@ -100,6 +100,7 @@ def link(mentions: list[Mention], view: str) -> None:
         verb, vend = last_verb_at(gap)
         if _coord_re().match(gap) or verb is None or _object_between(gap[vend:]) or "dự thảo" in gap:
             m.governor, m.verb = prev.governor, prev.verb
+            m.coord = _coord_re().match(gap) is not None  # type: ignore[attr-defined]
         else:
             m.governor, m.verb = i - 1, verb
             # "Luật X số ... được sửa đổi, bổ sung bởi Luật số Y": Y amends X
@@ -135,6 +136,18 @@ def trailing_repeal(view: str, m: Mention) -> bool:
 
 def assign(mentions: list[Mention], view: str, clause_start: dict[int, int]) -> None:
     """Relations of each mention from its region, clause kind and linking verb."""
+    prev_head: Mention | None = None
+    verbs: dict[int, str | None] = {}
+
+    def head_verb(m: Mention) -> str | None:
+        # "thực hiện ... của Nghị quyết 57-NQ/TW, Nghị quyết 03/NQ-CP và Kế hoạch 1413": one verb for the list
+        if getattr(m, "coord", False) and prev_head is not None and prev_head.clause_id == m.clause_id:  # type: ignore[attr-defined]
+            v = verbs.get(id(prev_head))
+        else:
+            v = segment_verb(view, clause_start[m.clause_id], m)  # type: ignore[attr-defined]
+        verbs[id(m)] = v
+        return v
+
     for m in mentions:
         head = m.governor is None
         region, clause = m.region, m.clause
@@ -144,7 +157,7 @@ def assign(mentions: list[Mention], view: str, clause_start: dict[int, int]) -> 
             pass
         elif region == "title":
             if head:
-                v = segment_verb(view, clause_start[m.clause_id], m)  # type: ignore[attr-defined]
+                v = head_verb(m)
                 if v in ("implements", "amends", "replaces", "repeals"):
                     m.relations.add(v)
         elif region == "preamble":
@@ -155,19 +168,21 @@ def assign(mentions: list[Mention], view: str, clause_start: dict[int, int]) -> 
             elif clause == "cites":
                 m.relations.add("cites")
             elif clause == "other" and head:
-                v = segment_verb(view, clause_start[m.clause_id], m)  # type: ignore[attr-defined]
+                v = head_verb(m)
                 if v in ("implements", "amends", "replaces", "repeals"):
                     m.relations.add(v)
         else:  # purpose, body, closing
             m.relations.add("cites")
             if head:
-                v = segment_verb(view, clause_start[m.clause_id], m)  # type: ignore[attr-defined]
+                v = head_verb(m)
                 if region == "purpose" and v == "implements":
                     m.relations.add("implements")
                 if v in ("amends", "replaces", "repeals") and region != "purpose":
                     m.relations.add(v)
                 if trailing_repeal(view, m):
                     m.relations.add("repeals")
+        if head:
+            prev_head = m
 
 
 _TITLE_VERB = re.compile(r"^\s*(?:Kế hoạch\s+)?(?:triển khai thực hiện|tổ chức thực hiện|triển khai|thực hiện)\s+", re.I)
