@@ -46,7 +46,10 @@ def period(text: str | None, default_year: int | None = None) -> tuple[str | Non
         d, mo, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
         if 1 <= mo <= 12 and 1 <= d <= 31:
             iso = f"{y}-{mo:02d}-{d:02d}"
-            add(iso if not before else None, iso, m.span())
+            if re.search(r"\btừ\s*(?:ngày\s*)?$", text[:m.start()], re.I):
+                add(iso, None, m.span())  # "Từ 01/7/2025": a start with no end
+            else:
+                add(iso if not before else None, iso, m.span())
     for m in _MONTH.finditer(text):
         if _inside(m.span(), covered):
             continue
@@ -59,7 +62,8 @@ def period(text: str | None, default_year: int | None = None) -> tuple[str | Non
         y = int(m.group(1))
         add(f"{y}-01-01", f"{y}-12-31", m.span(1))
     s = [x for x in starts if x]
-    return (min(s) if s else None), (max(ends) if ends else None)
+    e = [x for x in ends if x]
+    return (min(s) if s else None), (max(e) if e else None)
 
 
 def _inside(span, covered) -> bool:

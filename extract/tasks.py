@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import deadlines, tables, units
-from .outline import Heading
+from .outline import STRUCTURAL, Heading
 from .text import collapse
 
 
@@ -67,6 +67,9 @@ def fields_in(body: str, lo: int, hi: int) -> list[tuple[str, int, int, str]]:
     for i, m in enumerate(found):
         vs = m.end()
         ve = found[i + 1].start() if i + 1 < len(found) else hi
+        nxt = STRUCTURAL.search(body, vs, ve)  # a dash item or sub-heading after the value ends it
+        if nxt:
+            ve = nxt.start()
         out.append((_role_of(m), vs, ve, collapse(body[vs:ve])))
     return out
 
