@@ -47,6 +47,16 @@ def _type_word_re() -> re.Pattern:
 
 
 _SO = re.compile(r"(?:s[ốỐ]|S[ỐO])\s*(?::\s*)?$", re.IGNORECASE)
+
+
+@functools.cache
+def _type_word_rev() -> re.Pattern:
+    """The type word ending right before a symbol, matched on the reversed text: an anchored match
+    instead of a search that retries at every position."""
+    words = sorted(tables.type_words(), key=len, reverse=True)
+    alt = "|".join(r"\s+".join(re.escape(part[::-1]) for part in reversed(w.split())) for w in words)
+    so = r"(?:\s*:)?\s*(?:(?:ốs|ỐS|OS|ỐS)(?:\s*:)?\s*)?"
+    return re.compile(rf"{so}(?P<tw>{alt})(?![^\W\d_])", re.IGNORECASE)
 _LAW = re.compile(r"(?P<tw>Bộ luật|Luật|Pháp lệnh|Hiến pháp)\b[^;.\n]{0,120}?\bs[ốỐ]\s*$")
 _ISSUER_BEFORE = re.compile(r"(?:^|\n)[\s\d]*(?P<who>[^\n]{3,60}?)\s+[–—-]\s+$")
 
@@ -137,16 +147,16 @@ def find_symbols(view: str, lo: int = 0, hi: int | None = None):
 def read_mentions(view: str, matches, iso_date) -> list[Mention]:
     """Turn symbol matches into mentions with their type word, date and issuer read from `view`."""
     out: list[Mention] = []
-    tw_re = _type_word_re()
     for m in matches:
         keys, tcode, issuers, year, party, alt = parse_symbol(m)
         s = m.start()
         before = view[max(0, s - 160):s]
         start, tname, from_word = s, type_name(tcode, issuers, year), False
-        tw = tw_re.search(before[-60:])
+        tail = before[-60:]
+        tw = _type_word_rev().match(tail[::-1])
         if tw:
-            start = s - (len(before[-60:]) - tw.start())
-            tname, from_word = tables.type_words()[_norm_word(tw.group("tw"))], True
+            start = s - tw.end()
+            tname, from_word = tables.type_words()[_norm_word(tw.group("tw")[::-1])], True
         else:
             law = _LAW.search(before)
             if law:

@@ -185,6 +185,12 @@ def _issuer_from_promulgation(meta: Meta, body: str) -> None:
         meta.issuer = units.canonical(who, meta.locality)
 
 
+@functools.cache
+def _signer_re() -> re.Pattern:
+    alts = "|".join(re.escape(u) for u, _ in tables.signer_titles())
+    return re.compile(rf"(?<![A-ZĐÀ-Ỹ])(?P<t>{alts})(?![A-ZĐÀ-Ỹ])")
+
+
 _NAME = re.compile(r"(?P<n>(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]+[ \t]){1,4}[A-ZĐÀ-Ỹ][a-zà-ỹđ]+)[ \t\xa0]*(?=\n|\||$)")
 
 
@@ -194,8 +200,7 @@ def _signature(meta: Meta, t: Text) -> None:
     body = t.body
     nr = re.search(r"N[ơƠ]i\s+nh[ậẬ]n\s*:?", body)
     cands = []
-    alts = "|".join(re.escape(u) for u, _ in tables.signer_titles())
-    for m in re.finditer(rf"(?<![A-ZĐÀ-Ỹ])(?:(?:KT|TM|K/T|Q|TL|TUQ)\.?\s*[^\n|]{{0,40}}?\s)?(?P<t>{alts})(?![A-ZĐÀ-Ỹ])", body):
+    for m in _signer_re().finditer(body):
         after = body[m.end():m.end() + 250]
         nm = _NAME.match(re.sub(r"^[\s|]+", "", after))
         if not nm:
