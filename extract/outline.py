@@ -12,7 +12,7 @@ HEADING = re.compile(
     r"|(?P<article>Điều[ \t]+\d+)[ \t]*[.:]?"
     r"|(?P<chapter>Chương[ \t]+[IVXLC\d]+)"
     r"|(?P<num>\d{1,2}(?:\.\d{1,2}){1,3})\.?(?=[ \t]+\S)"
-    r"|(?P<num1>\d{1,2})[.)](?=[ \t]+\S)"
+    r"|(?P<num1>\d{1,2})[.)](?=[ \t]+\S|[ \t]*\n[ \t]*[A-ZĐÀ-Ỹ])"
     r"|(?P<letter>[a-zđ])\)(?=[ \t]+\S)"
     r"|(?P<dash>[-+•–])(?=[ \t]+\S))",
     re.M,
@@ -49,6 +49,11 @@ def read_outline(body: str, lo: int = 0, hi: int | None = None) -> list[Heading]
         if kind == "num1":
             kind = "num"
         ts = m.end()
+        while ts < hi and body[ts] in " \t":
+            ts += 1
+        if ts < hi and body[ts] == "\n":  # "1.\nCông tác tham mưu": the title is on the next line
+            nxt = re.compile(r"\S").search(body, ts, hi)
+            ts = nxt.start() if nxt else ts
         te = heading_end(body, ts, hi)
         title = collapse(body[ts:te])
         if kind == "roman" and not _uppercase_heading(title):
@@ -61,7 +66,7 @@ def read_outline(body: str, lo: int = 0, hi: int | None = None) -> list[Heading]
 
 def _uppercase_heading(title: str) -> bool:
     letters = [c for c in title[:60] if c.isalpha()]
-    return bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.6
+    return len(letters) >= 2 and sum(c.isupper() for c in letters) / len(letters) > 0.6
 
 
 def _plausible_dotted(label: str) -> bool:
@@ -85,7 +90,10 @@ def heading_end(body: str, ts: int, hi: int) -> int:
         if not m:
             return line_end
         nxt_line_start = body.rfind("\n", 0, m.start()) + 1
-        if STRUCTURAL.match(body, nxt_line_start) or not _continues(body[m.start()], body[m.start():m.start() + 20]):
+        nxt_end = body.find("\n", m.start(), hi)
+        upper_run = _uppercase_heading(body[ts:line_end]) and _uppercase_heading(body[m.start():nxt_end if nxt_end > 0 else hi])
+        short = len(body[ts:line_end].split()) < 3 and not re.search(r"[.,;:]\s*$", body[ts:line_end])
+        if STRUCTURAL.match(body, nxt_line_start) or not (_continues(body[m.start()], body[m.start():m.start() + 20]) or upper_run or short):
             return line_end
         if line.strip() == "" and pos != ts:
             return line_end

@@ -148,3 +148,8 @@ def non_units() -> tuple[str, ...]:
 @functools.cache
 def header_heads() -> tuple[str, ...]:
     return tuple(sorted((row[0] for row in read_tsv("header_heads.tsv")), key=len, reverse=True))
+
+
+@functools.cache
+def unit_stops() -> tuple[str, ...]:
+    return tuple(row[0] for row in read_tsv("unit_stops.tsv"))

@@ -198,12 +198,12 @@ def read_responsibilities(body: str, sec: Heading, items: list[Heading], ctx) ->
     sub = [h for h in items if sec.start < h.start < sec.end and h.kind in ("num",) and h.depth == 1]
     if sub:
         for h in sub:
-            names = [n for n in units.split_units(re.sub(r"^(?:Đề nghị|Giao)\s+", "", h.title)) if units.is_unit(n)]
+            names = [n for n in units.split_units(units.trim(re.sub(r"^(?:Đề nghị|Giao)\s+", "", h.title))) if units.is_unit(n)]
             if not names:
                 first = body[h.title_end:h.end]
                 m = _SUBJECT.search(first.lstrip("\n "))
                 if m:
-                    names = [n for n in units.split_units(m.group("u")) if units.is_unit(n)][:1]
+                    names = [n for n in units.split_units(units.trim(m.group("u"))) if units.is_unit(n)][:1]
             for n in names:
                 out.append(Responsibility(ctx.canon(n), h.label, h.start, h.end, n))
         return out
@@ -211,7 +211,7 @@ def read_responsibilities(body: str, sec: Heading, items: list[Heading], ctx) ->
     for h in dashes:
         m = _SUBJECT.match(h.title)
         if m and units.is_unit(m.group("u")) and m.group("u")[:1].isupper():
-            for n in units.split_units(m.group("u")):
+            for n in units.split_units(units.trim(m.group("u"))):
                 if units.is_unit(n):
                     out.append(Responsibility(ctx.canon(n), None, h.start, h.end, n))
     return out

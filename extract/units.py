@@ -252,6 +252,17 @@ def is_unit(name: str) -> bool:
     return bool(_heads_re().match(cap))
 
 
+@functools.cache
+def _stop_re() -> re.Pattern:
+    return re.compile(r"\s(?:" + "|".join(re.escape(w) for w in tables.unit_stops()) + r")\b")
+
+
+def trim(text: str) -> str:
+    """A unit list that runs on into its sentence ends at the first verb: 'Sở Tài chính chủ trì ...'."""
+    m = _stop_re().search(text)
+    return text[: m.start()] if m else text
+
+
 _SPLIT = re.compile(r"\s*[,;]\s*|\s+và\s+|\s*\n\s*")
 
 
