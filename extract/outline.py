@@ -64,6 +64,12 @@ def read_outline(body: str, lo: int = 0, hi: int | None = None) -> list[Heading]
     return out
 
 
+def _head_only(text: str) -> bool:
+    from . import tables
+    t = " ".join(text.split()).lower()
+    return bool(t) and any(t == h.lower() for h in tables.unit_heads())
+
+
 def _uppercase_heading(title: str) -> bool:
     letters = [c for c in title[:60] if c.isalpha()]
     return len(letters) >= 2 and sum(c.isupper() for c in letters) / len(letters) > 0.6
@@ -92,7 +98,7 @@ def heading_end(body: str, ts: int, hi: int) -> int:
         nxt_line_start = body.rfind("\n", 0, m.start()) + 1
         nxt_end = body.find("\n", m.start(), hi)
         upper_run = _uppercase_heading(body[ts:line_end]) and _uppercase_heading(body[m.start():nxt_end if nxt_end > 0 else hi])
-        short = len(body[ts:line_end].split()) < 3 and not re.search(r"[.,;:]\s*$", body[ts:line_end])
+        short = _head_only(body[ts:line_end])  # "2. Sở\nTư pháp": a unit name cut after its head word
         if STRUCTURAL.match(body, nxt_line_start) or not (_continues(body[m.start()], body[m.start():m.start() + 20]) or upper_run or short):
             return line_end
         if line.strip() == "" and pos != ts:
