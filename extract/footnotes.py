@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from .text import Text, collapse
 
-_BODY_START = re.compile(r"^[ \t]*(\d{1,3})[ \t]?(?=[^\d\s/.,-])", re.M)
+_BODY_START = re.compile(r"^[ \t|]*(?:\[(\d{1,3})\][ \t]*|(\d{1,3})[ \t]?(?=[^\d\s/.,-]))", re.M)
 _STOP = {"của", "về", "trong", "theo", "tại", "ở", "với", "và", "các", "những", "cho", "đối", "đi", "từ",
          "nhằm", "để", "là", "có", "được", "này", "đó", "vào", "trên", "dưới", "sau", "trước", "khi", "như",
          "thực", "hiện", "chỉ", "thị"}
@@ -42,8 +42,9 @@ def read_bodies(t: Text, blocks: list[tuple[int, int]]) -> list[Footnote]:
         pos = first_line
         starts = []
         expected = (notes[-1].n + 1) if notes else 1
+        first_line = bs if _BODY_START.match(text, bs) else first_line
         for m in _BODY_START.finditer(text, first_line, be):
-            n = int(m.group(1))
+            n = int(m.group(1) or m.group(2))
             if n == expected:
                 starts.append((m.start(), m.end(), n))
                 expected += 1
@@ -77,13 +78,14 @@ def find_markers(t: Text, notes: list[Footnote], symbol_spans: list[tuple[int, i
     for note in notes:
         n = str(note.n)
         pat = re.compile(
-            rf"(?:(?<=[^\W\d_])|(?<=[^\W\d_][”\"’)])|(?<=\b(?:19|20)\d\d))({n})(?!\d)|(?<=[^\W\d_]) ({n})(?=[.,;:]\s)")
+            rf"(?:(?<=[^\W\d_])|(?<=[^\W\d_][”\"’)])|(?<=\b(?:19|20)\d\d))({n})(?!\d)|(?<=[^\W\d_]) ({n})(?=[.,;:]\s)|\[({n})\]")
         for m in pat.finditer(body, pos):
-            s = m.start(1) if m.group(1) else m.start(2)
+            g = 1 if m.group(1) else 2 if m.group(2) else 3
+            s = m.start(g)
             if any(a <= s < b for a, b in inside) and glued.get(s) != note.n:
                 continue
             note.marker = (s, s + len(n))
-            note.anchor, note.anchor_start = anchor_before(body, s)
+            note.anchor, note.anchor_start = anchor_before(body, s - (1 if g == 3 else 0))
             pos = s + len(n)
             break
 

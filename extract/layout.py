@@ -69,6 +69,23 @@ def footnote_blocks(t: Text) -> list[tuple[int, int]]:
         if not re.search(r"\S", block):
             continue
         out.append((m.start(), end))
+    out += _bracket_block(text, out)
     for s, e in out:
         t.mask(s, e, "footnote")
     return out
+
+
+_BRACKET_BODY = re.compile(r"^[ \t|]*\[(\d{1,3})\]", re.M)
+
+
+def _bracket_block(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Saved web pages put footnotes at the end as "[1] ...", "[2] ...": from the last "[1]" whose
+    bodies follow in order to the end of the text."""
+    starts = [m for m in _BRACKET_BODY.finditer(text) if m.group(1) == "1"]
+    for first in reversed(starts):
+        if any(a <= first.start() < b for a, b in taken):
+            continue
+        nums = [int(m.group(1)) for m in _BRACKET_BODY.finditer(text, first.start())]
+        if nums[: 2] == [1, 2] or (len(nums) == 1 and re.search(r"\[1\]", text[: first.start()])):
+            return [(first.start(), len(text))]
+    return []

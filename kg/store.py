@@ -1,0 +1,453 @@
+"""The embedded store: one SQLite file holding every source record and the graph built from them.
+
+Each ingest run is one transaction: changed sources are written, then the derived tables (nodes,
+edges, mentions, search index) are rebuilt from all stored records, because identity is global (a
+new source can resolve, merge or disambiguate documents that other sources cite). An interrupted
+run rolls back to the previous state. `SqliteBackend` answers the query layer's questions with
+indexed lookups and recursive CTEs; it never loads the whole graph for one question."""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import graph
+
+SCHEMA_VERSION = 1
+DEFAULT_DB = Path(".kg") / "graph.sqlite"
+
+DERIVED = ("documents", "aliases", "tasks", "responsibilities", "footnotes", "units", "unit_aliases", "persons",
+           "edges", "refs", "mentions", "search_items")
+
+SCHEMA = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE sources(file TEXT PRIMARY KEY, sha256 TEXT NOT NULL, extract_version INTEGER, doc_id TEXT,
+                     rank INTEGER, record BLOB NOT NULL);
+CREATE INDEX sources_doc ON sources(doc_id, rank);
+CREATE TABLE documents(id TEXT PRIMARY KEY, key TEXT NOT NULL, number TEXT, ident TEXT, doc_type TEXT, title TEXT,
+                       issuer TEXT, issued_date TEXT, year TEXT, in_corpus INTEGER NOT NULL,
+                       ambiguous INTEGER NOT NULL, signer TEXT, signer_title TEXT, locality TEXT, candidates TEXT);
+CREATE INDEX documents_key ON documents(key);
+CREATE TABLE aliases(alias TEXT NOT NULL, doc_id TEXT NOT NULL, PRIMARY KEY(alias, doc_id)) WITHOUT ROWID;
+CREATE TABLE tasks(id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, key TEXT NOT NULL, label TEXT NOT NULL, title TEXT,
+                   deadline TEXT, deadline_start TEXT, deadline_end TEXT, file TEXT, start INTEGER, "end" INTEGER,
+                   ord INTEGER);
+CREATE INDEX tasks_doc ON tasks(doc_id, ord);
+CREATE TABLE responsibilities(id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, key TEXT NOT NULL, label TEXT,
+                              unit_id TEXT, title TEXT, file TEXT, start INTEGER, "end" INTEGER, ord INTEGER);
+CREATE INDEX responsibilities_doc ON responsibilities(doc_id, ord);
+CREATE TABLE footnotes(id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, key TEXT NOT NULL, n INTEGER, anchor TEXT,
+                       text TEXT, file TEXT, start INTEGER, "end" INTEGER);
+CREATE INDEX footnotes_doc ON footnotes(doc_id, n);
+CREATE TABLE units(id TEXT PRIMARY KEY, name TEXT NOT NULL, parent_id TEXT);
+CREATE TABLE unit_aliases(unit_id TEXT NOT NULL, alias TEXT NOT NULL, folded TEXT NOT NULL,
+                          PRIMARY KEY(unit_id, alias)) WITHOUT ROWID;
+CREATE INDEX unit_aliases_folded ON unit_aliases(folded);
+CREATE TABLE persons(id TEXT PRIMARY KEY, name TEXT NOT NULL, title TEXT, body TEXT);
+CREATE TABLE edges(id INTEGER PRIMARY KEY, src TEXT NOT NULL, dst TEXT NOT NULL, rel TEXT NOT NULL,
+                   implied INTEGER NOT NULL DEFAULT 0, via TEXT, file TEXT, start INTEGER, "end" INTEGER,
+                   sentence TEXT);
+CREATE INDEX edges_src ON edges(src, rel);
+CREATE INDEX edges_dst ON edges(dst, rel);
+CREATE TABLE refs(citing TEXT NOT NULL, target TEXT NOT NULL, key TEXT NOT NULL, status TEXT NOT NULL,
+                  relations TEXT, mentions INTEGER, PRIMARY KEY(citing, target)) WITHOUT ROWID;
+CREATE INDEX refs_target ON refs(target);
+CREATE TABLE mentions(id INTEGER PRIMARY KEY, citing TEXT NOT NULL, target TEXT NOT NULL, key TEXT, file TEXT,
+                      start INTEGER, "end" INTEGER, region TEXT, footnote INTEGER, task_id TEXT, relations TEXT,
+                      sentence TEXT);
+CREATE INDEX mentions_target ON mentions(target, citing, start);
+CREATE TABLE search_items(id INTEGER PRIMARY KEY, kind TEXT NOT NULL, node TEXT NOT NULL, key TEXT NOT NULL,
+                          title TEXT, body TEXT);
+CREATE VIRTUAL TABLE search USING fts5(title, body, content='', tokenize='unicode61 remove_diacritics 2');
+"""
+
+COLUMNS = {
+    "documents": ("id", "key", "number", "ident", "doc_type", "title", "issuer", "issued_date", "year", "in_corpus",
+                  "ambiguous", "signer", "signer_title", "locality", "candidates"),
+    "tasks": ("id", "doc_id", "key", "label", "title", "deadline", "deadline_start", "deadline_end", "file", "start",
+              "end", "ord"),
+    "responsibilities": ("id", "doc_id", "key", "label", "unit_id", "title", "file", "start", "end", "ord"),
+    "footnotes": ("id", "doc_id", "key", "n", "anchor", "text", "file", "start", "end"),
+    "units": ("id", "name", "parent_id"),
+    "unit_aliases": ("unit_id", "alias", "folded"),
+    "persons": ("id", "name", "title", "body"),
+    "edges": ("src", "dst", "rel", "implied", "via", "file", "start", "end", "sentence"),
+    "refs": ("citing", "target", "key", "status", "relations", "mentions"),
+    "mentions": ("citing", "target", "key", "file", "start", "end", "region", "footnote", "task_id", "relations",
+                 "sentence"),
+}
+
+
+class StoreError(Exception):
+    """The store cannot be used: missing, not a kg store, or written by a newer version."""
+
+
+@dataclass
+class IngestResult:
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+    @property
+    def wrote(self) -> bool:
+        return bool(self.added or self.changed)
+
+
+def _pack(rec: dict) -> bytes:
+    return zlib.compress(json.dumps(rec, ensure_ascii=False, sort_keys=True).encode("utf-8"), 6)
+
+
+def _unpack(blob: bytes) -> dict:
+    return json.loads(zlib.decompress(blob).decode("utf-8"))
+
+
+def _q(name: str) -> str:
+    return f'"{name}"'
+
+
+def _check_version(conn: sqlite3.Connection, path) -> int:
+    try:
+        v = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.DatabaseError as e:
+        raise StoreError(f"{path} không phải kho kg ({e})") from None
+    if v > SCHEMA_VERSION:
+        raise StoreError(f"kho {path} được ghi bởi phiên bản kg mới hơn (lược đồ {v} > {SCHEMA_VERSION}); "
+                         f"hãy cập nhật kg hoặc dùng --db khác")
+    return v
+
+
+class Store:
+    """Write side: open (creating if needed) and ingest records in one transaction."""
+
+    def __init__(self, path: str | os.PathLike = DEFAULT_DB):
+        self.path = Path(path)
+        if self.path.is_dir():
+            raise StoreError(f"{self.path} là thư mục, không phải tệp kho")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.conn = sqlite3.connect(self.path, isolation_level=None)
+        except sqlite3.Error as e:
+            raise StoreError(f"không mở được kho {self.path}: {e}") from None
+        _check_version(self.conn, self.path)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # one place that writes rows, so tests can interrupt a run midway
+    def _insert(self, table: str, rows: list[dict]) -> None:
+        cols = COLUMNS[table]
+        sql = f"INSERT INTO {table}({', '.join(map(_q, cols))}) VALUES ({', '.join('?' * len(cols))})"
+        self.conn.executemany(sql, ([r.get(c) for c in cols] for r in rows))
+
+    def ingest(self, records: list[dict], progress=None) -> IngestResult:
+        """Write changed sources and rebuild the graph; unchanged sources (same content hash) are a
+        no-op, and a run with nothing new writes nothing at all."""
+        res = IngestResult()
+        conn = self.conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"không ghi được kho {self.path}: {e}") from None
+        try:
+            v = _check_version(conn, self.path)
+            if v == 0:
+                tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]
+                if tables:
+                    raise StoreError(f"{self.path} là cơ sở dữ liệu SQLite khác, không phải kho kg")
+                conn.executescript("") if False else None
+                for stmt in SCHEMA.split(";"):
+                    if stmt.strip():
+                        conn.execute(stmt)
+            have = {f: (sha, ver) for f, sha, ver in conn.execute("SELECT file, sha256, extract_version FROM sources")}
+            for rec in sorted(records, key=lambda r: r["file"]):
+                old = have.get(rec["file"])
+                if old == (rec.get("sha256"), rec.get("schema_version")):
+                    res.unchanged.append(rec["file"])
+                    continue
+                (res.changed if old else res.added).append(rec["file"])
+                conn.execute("INSERT OR REPLACE INTO sources(file, sha256, extract_version, record) VALUES (?,?,?,?)",
+                             (rec["file"], rec.get("sha256") or "", rec.get("schema_version"), _pack(rec)))
+            if not res.wrote and v == SCHEMA_VERSION:
+                conn.execute("ROLLBACK")
+                return res
+            self._rebuild(progress)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        return res
+
+    def _rebuild(self, progress=None) -> None:
+        conn = self.conn
+        records = [_unpack(b) for (b,) in conn.execute("SELECT record FROM sources ORDER BY file")]
+        rows = graph.build(records)
+        for t in DERIVED:
+            conn.execute(f"DELETE FROM {t}")
+        conn.execute("INSERT INTO search(search) VALUES ('delete-all')")
+        conn.execute("UPDATE sources SET doc_id = NULL, rank = NULL")
+        conn.executemany("UPDATE sources SET doc_id = ?, rank = ? WHERE file = ?",
+                         [(s["doc_id"], s["rank"], s["file"]) for s in rows.sources])
+        steps = [(t, getattr(rows, t)) for t in COLUMNS]
+        for table, data in steps:
+            self._insert(table, data)
+            if progress:
+                progress(table)
+        conn.executemany("INSERT INTO aliases(alias, doc_id) VALUES (?, ?)", sorted(rows.aliases))
+        from .identity import ffold
+        for i, s in enumerate(rows.search, 1):
+            conn.execute("INSERT INTO search_items(id, kind, node, key, title, body) VALUES (?,?,?,?,?,?)",
+                         (i, s["kind"], s["node"], s["key"], s["title"], s["body"]))
+            conn.execute("INSERT INTO search(rowid, title, body) VALUES (?, ?, ?)",
+                         (i, ffold(s["title"] or ""), ffold(s["body"] or "")))
+
+
+def _ph(n: int) -> str:
+    return ", ".join("?" * n)
+
+
+def _chunks(seq, n=400):
+    seq = list(seq)
+    for i in range(0, len(seq), n):
+        yield seq[i:i + n]
+
+
+class SqliteBackend:
+    """Read side: the primitives the query functions call (the same names a Neo4j backend offers)."""
+
+    def __init__(self, path: str | os.PathLike = DEFAULT_DB):
+        self.path = Path(path)
+        if not self.path.exists():
+            raise StoreError(f"không có kho {self.path}: hãy chạy `kg build` trước (hoặc chỉ --db)")
+        if self.path.is_dir():
+            raise StoreError(f"{self.path} là thư mục, không phải tệp kho")
+        try:
+            self.conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+        except sqlite3.Error as e:
+            raise StoreError(f"không mở được kho {self.path}: {e}") from None
+        self.conn.row_factory = sqlite3.Row
+        v = _check_version(self.conn, self.path)
+        if v < SCHEMA_VERSION:
+            raise StoreError(f"{self.path} không phải kho kg hoặc còn trống (lược đồ {v}): hãy chạy `kg build`")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def _all(self, sql: str, args=()) -> list[dict]:
+        return [dict(r) for r in self.conn.execute(sql, tuple(args))]
+
+    # --- documents and their parts ---------------------------------------------------------------
+    def find_documents(self, alias_norm: str) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT DISTINCT doc_id FROM aliases WHERE alias = ? ORDER BY doc_id",
+                                                (alias_norm,))]
+
+    def find_documents_prefix(self, prefix_norm: str) -> list[tuple[str, str]]:
+        hi = prefix_norm + "\U0010ffff"
+        return [(r[0], r[1]) for r in self.conn.execute(
+            "SELECT alias, doc_id FROM aliases WHERE alias >= ? AND alias < ? ORDER BY alias, doc_id LIMIT 200",
+            (prefix_norm, hi))]
+
+    def documents(self, ids) -> dict[str, dict]:
+        out = {}
+        for ch in _chunks(ids):
+            for r in self._all(f"SELECT * FROM documents WHERE id IN ({_ph(len(ch))})", ch):
+                out[r["id"]] = r
+        return out
+
+    def sources(self, doc_id: str) -> list[dict]:
+        return self._all("SELECT file, sha256, rank FROM sources WHERE doc_id = ? ORDER BY rank", (doc_id,))
+
+    def record(self, file: str) -> dict | None:
+        row = self.conn.execute("SELECT record FROM sources WHERE file = ?", (file,)).fetchone()
+        return _unpack(row[0]) if row else None
+
+    def tasks(self, doc_id: str) -> list[dict]:
+        return self._all("SELECT * FROM tasks WHERE doc_id = ? ORDER BY ord", (doc_id,))
+
+    def responsibilities(self, doc_id: str) -> list[dict]:
+        return self._all("SELECT r.*, u.name AS unit FROM responsibilities r LEFT JOIN units u ON u.id = r.unit_id "
+                         "WHERE r.doc_id = ? ORDER BY r.ord", (doc_id,))
+
+    def footnotes(self, doc_id: str | None = None) -> list[dict]:
+        sql = ("SELECT f.*, d.key AS document FROM footnotes f JOIN documents d ON d.id = f.doc_id")
+        if doc_id is None:
+            return self._all(sql + " ORDER BY d.key, f.n")
+        return self._all(sql + " WHERE f.doc_id = ? ORDER BY f.n", (doc_id,))
+
+    # --- nodes and edges --------------------------------------------------------------------------
+    def nodes(self, ids) -> dict[str, dict]:
+        """Id -> {id, kind, key, doc_type, title, ...} for nodes of any kind."""
+        ids = sorted(set(ids))
+        by_kind: dict[str, list[str]] = {}
+        for i in ids:
+            by_kind.setdefault(i.split(":", 1)[0], []).append(i)
+        out: dict[str, dict] = {}
+        queries = {
+            "doc": ("SELECT id, key, 'Document' AS kind, doc_type, title, in_corpus, ambiguous, issuer, issued_date "
+                    "FROM documents"),
+            "task": ("SELECT t.id, t.key, 'Task' AS kind, NULL AS doc_type, t.title, t.label, t.deadline, t.doc_id "
+                     "FROM tasks t"),
+            "resp": ("SELECT r.id, r.key, 'Responsibility' AS kind, NULL AS doc_type, r.title, r.label, r.doc_id "
+                     "FROM responsibilities r"),
+            "fn": "SELECT f.id, f.key, 'Footnote' AS kind, NULL AS doc_type, f.text AS title, f.n, f.doc_id FROM footnotes f",
+            "unit": "SELECT u.id, u.name AS key, 'Unit' AS kind, NULL AS doc_type, u.name AS title FROM units u",
+            "person": "SELECT p.id, p.name AS key, 'Person' AS kind, NULL AS doc_type, p.title AS title FROM persons p",
+        }
+        for kind, kids in by_kind.items():
+            if kind not in queries:
+                continue
+            for ch in _chunks(kids):
+                for r in self._all(f"{queries[kind]} WHERE id IN ({_ph(len(ch))})", ch):
+                    out[r["id"]] = r
+        return out
+
+    def walk(self, start: list[str], rels: list[str], direction: str = "out", implied: bool = True) -> set[str]:
+        """Every node reachable from `start` along `rels` (and implied relations), one recursive CTE:
+        the Cypher equivalent is MATCH (s)-[:REL*0..]->(n)."""
+        a, b = ("src", "dst") if direction == "out" else ("dst", "src")
+        sql = (f"WITH RECURSIVE seed(n) AS (VALUES {', '.join('(?)' * len(start))}), "
+               f"walk(n) AS (SELECT n FROM seed UNION SELECT e.{b} FROM walk JOIN edges e ON e.{a} = walk.n "
+               f"WHERE e.rel IN ({_ph(len(rels))}) OR (? AND e.implied = 1)) SELECT n FROM walk")
+        return {r[0] for r in self.conn.execute(sql, (*start, *rels, 1 if implied else 0))}
+
+    def edges(self, ids, rels: list[str] | None = None, direction: str = "out", implied: bool = False) -> list[dict]:
+        """Edges leaving (out) or entering (in) the given nodes, with their evidence."""
+        col = "src" if direction == "out" else "dst"
+        out = []
+        for ch in _chunks(sorted(set(ids))):
+            sql = f"SELECT * FROM edges WHERE {col} IN ({_ph(len(ch))})"
+            args = list(ch)
+            if rels is not None:
+                sql += f" AND (rel IN ({_ph(len(rels))}) OR (? AND implied = 1))"
+                args += [*rels, 1 if implied else 0]
+            out += self._all(sql + " ORDER BY id", args)
+        return out
+
+    def all_nodes(self):
+        for t, q in (("doc", "SELECT id, key, doc_type, title, in_corpus FROM documents"),
+                     ("task", "SELECT id, key, title, deadline FROM tasks"),
+                     ("resp", "SELECT id, key, title FROM responsibilities"),
+                     ("fn", "SELECT id, key, text AS title FROM footnotes"),
+                     ("unit", "SELECT id, name AS key FROM units"),
+                     ("person", "SELECT id, name AS key, title FROM persons")):
+            for r in self.conn.execute(q):
+                yield {"kind": t, **dict(r)}
+
+    def all_edges(self):
+        for r in self.conn.execute("SELECT src, dst, rel, implied, file, start, \"end\", sentence FROM edges ORDER BY id"):
+            yield dict(r)
+
+    # --- units ------------------------------------------------------------------------------------
+    def units(self) -> list[dict]:
+        rows = self._all("SELECT u.id, u.name, p.name AS parent FROM units u LEFT JOIN units p ON p.id = u.parent_id "
+                         "ORDER BY u.name, u.id")
+        aliases: dict[str, list[str]] = {}
+        for r in self.conn.execute("SELECT unit_id, alias FROM unit_aliases ORDER BY unit_id, alias"):
+            aliases.setdefault(r[0], []).append(r[1])
+        counts = {r[0]: r[1] for r in self.conn.execute(
+            "SELECT src, count(DISTINCT dst) FROM edges WHERE rel IN ('LEADS','SUPPORTS','EXECUTES') GROUP BY src")}
+        for r in rows:
+            r["aliases"] = aliases.get(r["id"], [])
+            r["tasks"] = counts.get(r["id"], 0)
+        return rows
+
+    def unit_names(self) -> list[tuple[str, str, str]]:
+        """(unit id, name or spelling, folded) for matching a user's words against units."""
+        return [(r[0], r[1], r[2]) for r in self.conn.execute(
+            "SELECT unit_id, alias, folded FROM unit_aliases ORDER BY unit_id, alias")]
+
+    def unit_work(self, unit_id: str) -> list[dict]:
+        """Tasks and responsibilities of a unit, with its role in each."""
+        return self._all(
+            "SELECT e.rel, t.id, t.key, t.label, t.title, t.deadline, t.deadline_start, t.deadline_end, t.ord, "
+            "d.id AS doc_id, d.key AS document FROM edges e JOIN tasks t ON t.id = e.dst JOIN documents d ON d.id = t.doc_id "
+            "WHERE e.src = ? AND e.rel IN ('LEADS','SUPPORTS','EXECUTES') "
+            "UNION ALL "
+            "SELECT e.rel, r.id, r.key, r.label, r.title, NULL, NULL, NULL, r.ord + 100000, d.id, d.key "
+            "FROM edges e JOIN responsibilities r ON r.id = e.dst JOIN documents d ON d.id = r.doc_id "
+            "WHERE e.src = ? AND e.rel = 'RESPONSIBLE_FOR' ORDER BY 11, 9, 1", (unit_id, unit_id))
+
+    # --- citations --------------------------------------------------------------------------------
+    def mentions(self, target_ids) -> list[dict]:
+        out = []
+        for ch in _chunks(sorted(set(target_ids))):
+            out += self._all(
+                "SELECT m.*, d.key AS document, t.key AS task, t.label AS task_label FROM mentions m "
+                "JOIN documents d ON d.id = m.citing LEFT JOIN tasks t ON t.id = m.task_id "
+                f"WHERE m.target IN ({_ph(len(ch))}) ORDER BY d.key, m.file, m.start", ch)
+        return out
+
+    def refs(self, citing: str | None = None, target: str | None = None) -> list[dict]:
+        sql = ("SELECT r.*, c.key AS citing_key, t.key AS target_key, t.in_corpus FROM refs r "
+               "JOIN documents c ON c.id = r.citing JOIN documents t ON t.id = r.target")
+        if citing is not None:
+            return self._all(sql + " WHERE r.citing = ? ORDER BY t.key", (citing,))
+        if target is not None:
+            return self._all(sql + " WHERE r.target = ? ORDER BY c.key", (target,))
+        return self._all(sql + " ORDER BY c.key, t.key")
+
+    def footnote_refs(self, doc_id: str | None = None) -> list[dict]:
+        sql = ("SELECT e.src AS footnote, d.key AS target, d.id AS target_id FROM edges e "
+               "JOIN documents d ON d.id = e.dst JOIN footnotes f ON f.id = e.src WHERE e.rel = 'CITES_IN_FOOTNOTE'")
+        if doc_id is not None:
+            return self._all(sql + " AND f.doc_id = ? ORDER BY e.id", (doc_id,))
+        return self._all(sql + " ORDER BY e.id")
+
+    def cited_by_many(self, min_citers: int = 2) -> list[dict]:
+        return self._all(
+            "SELECT t.id, t.key, t.doc_type, t.title, t.in_corpus, count(DISTINCT r.citing) AS citers, "
+            "group_concat(c.key, '\x1f') AS citing FROM refs r JOIN documents t ON t.id = r.target "
+            "JOIN documents c ON c.id = r.citing GROUP BY t.id HAVING count(DISTINCT r.citing) >= ? "
+            "ORDER BY citers DESC, t.key", (min_citers,))
+
+    # --- search and stats -------------------------------------------------------------------------
+    def search(self, match: str, limit: int, kinds: list[str] | None = None) -> list[dict]:
+        """FTS5 hits (folded text) best first; `match` is an FTS5 expression built from quoted tokens."""
+        sql = ("SELECT s.id, s.kind, s.node, s.key, s.title, s.body, -bm25(search, 8.0, 1.0) AS score "
+               "FROM search JOIN search_items s ON s.id = search.rowid WHERE search MATCH ?")
+        args: list = [match]
+        if kinds:
+            sql += f" AND s.kind IN ({_ph(len(kinds))})"
+            args += kinds
+        sql += " ORDER BY bm25(search, 8.0, 1.0), s.kind, s.key LIMIT ?"
+        return self._all(sql, [*args, limit])
+
+    def counts(self) -> dict:
+        one = lambda sql, args=(): self.conn.execute(sql, args).fetchone()[0]  # noqa: E731
+        c = {
+            "sources": one("SELECT count(*) FROM sources"),
+            "documents": one("SELECT count(*) FROM documents WHERE ambiguous = 0"),
+            "documents_in_corpus": one("SELECT count(*) FROM documents WHERE in_corpus = 1"),
+            "references": one("SELECT count(*) FROM refs"),
+            "resolved": one("SELECT count(*) FROM refs WHERE status = 'resolved'"),
+            "unresolved": one("SELECT count(*) FROM refs WHERE status = 'unresolved'"),
+            "ambiguous": one("SELECT count(*) FROM refs WHERE status = 'ambiguous'"),
+            "tasks": one("SELECT count(*) FROM tasks"),
+            "responsibilities": one("SELECT count(*) FROM responsibilities"),
+            "units": one("SELECT count(*) FROM units"),
+            "footnotes": one("SELECT count(*) FROM footnotes"),
+            "persons": one("SELECT count(*) FROM persons"),
+            "mentions": one("SELECT count(*) FROM mentions"),
+        }
+        c["edges"] = {r[0]: r[1] for r in self.conn.execute("SELECT rel, count(*) FROM edges GROUP BY rel ORDER BY rel")}
+        return c
+
+    def missing(self) -> list[dict]:
+        return self._all(
+            "SELECT d.key, d.doc_type, d.issuer, d.issued_date, d.title, count(DISTINCT r.citing) AS cited_by, "
+            "sum(r.mentions) AS mentions FROM documents d JOIN refs r ON r.target = d.id "
+            "WHERE d.in_corpus = 0 AND d.ambiguous = 0 GROUP BY d.id ORDER BY cited_by DESC, mentions DESC, d.key")
+
+    def ambiguous(self) -> list[dict]:
+        return self._all("SELECT key, candidates FROM documents WHERE ambiguous = 1 ORDER BY key")
