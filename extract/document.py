@@ -268,21 +268,30 @@ def _subject(view: str, m) -> str:
     return s[:300]
 
 
-_NAMED = re.compile(r"(?P<t>Bộ luật|Luật|Pháp lệnh|Hiến pháp)\s+(?P<name>[^;\n]{3,150}?)\s+ngày\s+(?P<d>\d{1,2})\s*(?:tháng\s*(?P<m1>\d{1,2})\s*năm\s*|/\s*(?P<m2>\d{1,2})\s*/\s*)(?P<y>\d{4})")
+_NAMED = re.compile(r"(?P<t>Bộ luật|Luật|Pháp lệnh|Hiến pháp)\b(?P<name>[^;:\n]{0,160}?)"
+                    r"(?=\s+ngày\s+\d|\s+số\s*\d|\s+(?:đã\s+)?được\s+sửa|\s*[;.](?:\s|$)|\s*$)")
+_NAMED_DATE = re.compile(r"\s+ngày\s+(?P<d>\d{1,2})\s*(?:tháng\s*(?P<m1>\d{1,2})\s*năm\s*|/\s*(?P<m2>\d{1,2})\s*/\s*)(?P<y>\d{4})")
 
 
 def _named_references(body, lo, hi, ctx) -> list[dict]:
+    """Laws and codes cited by name (and date) without a number: "Căn cứ Luật Giáo dục ngày 14/6/2019;"."""
     out = []
-    for m in _NAMED.finditer(body):
-        name = collapse(m.group("name"))
-        if re.search(r"\d+/\d{4}/|\bsố\b", name):
-            continue
-        in_preamble = lo <= m.start() < hi
-        pre = body[max(0, m.start() - 40):m.start()]
-        rel = "based_on" if in_preamble and re.search(r"Căn cứ[\s\S]*$", body[lo:m.start()][-300:]) else "cites"
-        out.append({"doc_type": m.group("t"), "title": f"{m.group('t')} {name}",
-                    "date": metadata.iso_date(m.group("y"), m.group("m1") or m.group("m2"), m.group("d")),
-                    "relations": [rel], "start": m.start(), "end": m.end()})
+    for cs, ce, kind in relations.preamble_clauses(body, lo, hi):
+        for m in _NAMED.finditer(body, cs, ce):
+            seg_start = max(cs, body.rfind(";", cs, m.start()) + 1)
+            if not re.fullmatch(r"[\s|]*(?:(?:Căn\s+cứ|Thực\s+hiện|Triển\s+khai)\s*)?", body[seg_start:m.start()]):
+                continue  # a law named inside another citation's description is not cited itself
+            name = collapse(m.group("t") + m.group("name"))
+            after = body[m.end():m.end() + 40]
+            if re.match(r"\s+số\s*\d", after) or len(name.split()) < 2 and m.group("t") != "Hiến pháp":
+                continue
+            if re.match(r"\s*(?:sửa đổi|bổ sung)", m.group("name")):
+                name = collapse(m.group("t") + m.group("name"))
+            d = _NAMED_DATE.match(body, m.end())
+            rel = {"based_on": "based_on", "implements": "implements"}.get(kind, "cites")
+            out.append({"doc_type": m.group("t"), "title": name,
+                        "date": metadata.iso_date(d.group("y"), d.group("m1") or d.group("m2"), d.group("d")) if d else None,
+                        "relations": [rel], "start": m.start(), "end": d.end() if d else m.end()})
     return out
 
 

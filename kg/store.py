@@ -163,7 +163,6 @@ class Store:
                 tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]
                 if tables:
                     raise StoreError(f"{self.path} là cơ sở dữ liệu SQLite khác, không phải kho kg")
-                conn.executescript("") if False else None
                 for stmt in SCHEMA.split(";"):
                     if stmt.strip():
                         conn.execute(stmt)
