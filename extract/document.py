@@ -338,6 +338,10 @@ def _units(t, meta, ctx, tasks, resps, mentions) -> dict[str, list[str]]:
                 add(n)
     for r in resps:
         add(r.surface, r.unit)
+    body_lo = meta.title_span[0]
+    body_hi = meta.closing_start if meta.closing_start else len(t.body)
+    for s_, e_, surface in units.find_mentions(t.body, body_lo, body_hi):
+        add(surface)
     for n in meta.recipients:
         n = re.sub(r"\s*\(.*$", "", n)
         for u in units.split_units(n):

@@ -130,7 +130,8 @@ def canonical(name: str, locality=None, issuer: str | None = None) -> str:
         return _fill(reg[k], locality)
     name = re.sub(r"\s+kho[áa]\s+[IVXLC]+$", "", name)
     if name.upper() == name and len(name) > 4 and re.search(r"[^\W\d_]{3}", name):
-        name = _title_case(name)
+        expanded = expand(name)
+        name = _title_case(name) if expanded.upper() == expanded else expanded
     if re.match(r"(?:Các|các)\s", name) and not _heads_re().match(expand(name)[4:]) or re.match(r"(?:Các|các)\s+\w+\s+(?:chuyên môn\s+)?thuộc\b|(?:Các|các)\s+phòng,", name):
         return name[0].upper() + name[1:]
     ex = expand(name)
@@ -292,3 +293,18 @@ def split_units(text: str) -> list[str]:
         else:
             out[-1] = joined
     return [clean(u) for u in out if clean(u)]
+
+
+@functools.cache
+def _known_re() -> re.Pattern:
+    """Registered unit names and national bodies, as they may stand in running text."""
+    names = sorted({n for e in tables.unit_entries() for n in (e.canonical, *e.aliases) if "{loc}" not in n}
+                   | {ic.issuer for ic in tables.issuer_codes().values() if ic.scope == "national"}
+                   | {"Thành ủy", "Tỉnh ủy"}, key=len, reverse=True)
+    return re.compile(r"(?<![^\W\d_])(?:" + "|".join(r"\s+".join(map(re.escape, n.split())) for n in names) + r")(?![^\W\d_])")
+
+
+def find_mentions(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int, str]]:
+    """Registered unit names as written in running text: (start, end, surface)."""
+    hi = len(text) if hi is None else hi
+    return [(m.start(), m.end(), " ".join(m.group(0).split())) for m in _known_re().finditer(text, lo, hi)]

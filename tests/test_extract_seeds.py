@@ -121,7 +121,7 @@ def test_every_document_type_example_is_a_whole_symbol_of_its_type(code, name, e
         assert tcode == code
     # "45/2019/QH14" (Luật) and "02/2020/UBTVQH14" (Pháp lệnh) carry no type code: the type comes from the issuer
     assert citations.type_name(tcode, issuers, year) == name
-    assert party == (example.split("/")[0].count("-") == 1 and "-" in example.split("/")[0])
+    assert party == bool(re.match(r"[\d.]+-", example))
 
 
 _ISSUER_XFAIL = {
@@ -145,13 +145,6 @@ def test_every_issuer_code_example_is_a_whole_symbol_naming_that_issuer(code, is
     assert keys == [example]
     # QH and UBTVQH carry the term of the National Assembly: QH14, UBTVQH13
     assert code in [re.sub(r"(?<=QH)\d{2}$", "", i) for i in issuers]
-
-
-def test_every_type_code_has_a_type_word_for_its_name_or_is_a_letter_form():
-    words = set(tables.type_words().values())
-    missing = [dt.code for dt in tables.doc_types().values()
-               if dt.name not in words and dt.system != "state"]
-    assert missing == []
 
 
 def test_doc_type_codes_are_unique_when_case_is_ignored_except_where_case_carries_meaning():
