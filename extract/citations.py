@@ -7,10 +7,11 @@ import re
 from dataclasses import dataclass, field
 
 from . import tables
+from .letters import LOWER
 
 # A symbol code: capitals (Đ included) with at most one lower-case letter between capitals
 # (TTg, CTrHĐ, QĐi, QyĐ); "&" joins parts (BNN&MT, GD&ĐT). QH and UBTVQH carry their term.
-CODE = r"(?:(?:UBTVQH|QH)\d{2}|[A-ZĐ](?:[A-ZĐ]|[a-zđ](?![a-zđ])|&[ ]?(?=[A-ZĐ]))*)"
+CODE = r"(?:(?:UBTVQH|QH)\d{2}|[A-ZĐ](?:[A-ZĐƯƠ]|[a-zđ]{1,2}(?![a-zđ])|&[ ]?(?=[A-ZĐ]))*)"
 NUM = r"\d{1,5}(?:\.\d{1,3})?"
 _LB = r"(?<![\d./\-_:A-Za-z])"
 _END = r"(?P<fn>\d{1,2})?(?![\d]|[^\W\d_])"
@@ -140,8 +141,15 @@ def type_name(tcode: str, issuers: list[str], year: str | None) -> str:
     return "Công văn"
 
 
+_NOT_A_DOCUMENT = re.compile(r"(?:Mẫu|mẫu|Biểu|biểu|Phụ lục|phụ lục)(?:\s+số)?\s*$")
+
+
 def find_symbols(view: str, lo: int = 0, hi: int | None = None):
-    return SYMBOL.finditer(view, lo, len(view) if hi is None else hi)
+    """Symbol matches, less form numbers ("Mẫu số 09/PLIII") that look like symbols but cite no document."""
+    for m in SYMBOL.finditer(view, lo, len(view) if hi is None else hi):
+        if _NOT_A_DOCUMENT.search(view[max(0, m.start() - 20):m.start()]):
+            continue
+        yield m
 
 
 def read_mentions(view: str, matches, iso_date) -> list[Mention]:
@@ -179,8 +187,14 @@ def read_mentions(view: str, matches, iso_date) -> list[Mention]:
                 fn = None  # a marker after the year belongs to the sentence, not the citation
         iss = _ISSUER.match(view, pos) or _ISSUER_LOOSE.match(view, pos)
         if iss and len(iss.group("who").split()) <= 16:
-            who = re.sub(r"\s+", " ", iss.group("who")).strip()
-            pos = iss.end("who")
+            raw_who = cut_issuer(iss.group("who"))
+            who = re.sub(r"\s+", " ", raw_who).strip() or None
+            pos = iss.start("who") + len(raw_who)
+            if not date:  # "... của Ủy ban nhân dân Thành phố ngày 20/6/2023"
+                d = _DATE.match(view, pos)
+                if d:
+                    date = iso_date(d.group("y"), d.group("m1") or d.group("m2"), d.group("d"))
+                    pos = d.end("y")
         else:
             ib = _ISSUER_BEFORE.search(view[max(0, start - 80):start])
             if ib and re.match(r"(?:Ban|Bộ|Chính|Quốc|Thủ|Ủy|Hội|Sở|Thành|Tỉnh)", ib.group("who").strip()):
@@ -192,6 +206,24 @@ def read_mentions(view: str, matches, iso_date) -> list[Mention]:
             mm.alt = alt  # type: ignore[attr-defined]
             out.append(mm)
     return out
+
+
+@functools.cache
+def _issuer_cut_re() -> re.Pattern:
+    words = sorted(tables.type_words(), key=len, reverse=True)
+    alt = "|".join(r"\s+".join(map(re.escape, w.split())) for w in words)
+    return re.compile(
+        rf"\s*\n\s*(?:Căn\s+cứ|Thực\s+hiện|Xét|Theo)\b"          # the next preamble clause
+        rf"|\s+(?:và|-|–)\s+(?:(?:{alt})\b|[{LOWER}])"          # "... và Kế hoạch số", "... và bãi bỏ"
+        rf"|\s+(?:{alt})\s+(?:s[ốỐ]\b|\d)"                      # another citation
+        rf"|\s+(?:chỉ|đều|cũng|vẫn)\b")
+
+
+def cut_issuer(who: str) -> str:
+    """An issuer phrase ends before the next clause, citation or verb that the stop words missed."""
+    m = _issuer_cut_re().search(who)
+    who = who[: m.start()] if m else who
+    return re.sub(r"\s+(?:và|hoặc|-|–)\s*$", "", who)
 
 
 def _norm_word(w: str) -> str:

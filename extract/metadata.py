@@ -7,11 +7,13 @@ import re
 from dataclasses import dataclass, field
 
 from . import citations, tables, units
+from .letters import LOWER, UPPER
 from .text import Text, collapse
 
 _PREAMBLE_START = re.compile(r"^[ \t|]*(?:Căn\s+cứ|CĂN\s+CỨ|Thực\s+hiện|Xét|Theo\s+đề\s+nghị|Theo|Kính\s+gửi|Triển\s+khai|Trên\s+cơ\s+sở)\b", re.M)
 _AUTHORITY = re.compile(r"^[ \t]*(?:CHỦ TỊCH|ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|BỘ TRƯỞNG|THỦ TƯỚNG|HỘI ĐỒNG NHÂN DÂN|"
-                        r"CHÍNH PHỦ|GIÁM ĐỐC|THỐNG ĐỐC|TỔNG CỤC TRƯỞNG|CỤC TRƯỞNG|QUỐC HỘI|ỦY BAN THƯỜNG VỤ)\b", re.M)
+                        r"CHÍNH PHỦ|GIÁM ĐỐC|THỐNG ĐỐC|TỔNG CỤC TRƯỞNG|CỤC TRƯỞNG|QUỐC HỘI|ỦY BAN THƯỜNG VỤ)\b"
+                        r"(?![^\n]*\b(?:VỀ|CỦA|NGÀY)\b)[^\n]{0,80}$", re.M)
 _DATE_LINE = re.compile(r"(?P<place>[^\n,|:]{2,50}),\s*ngày\s*(?P<d>\d{1,2})\s*tháng\s*(?P<m>\d{1,2})\s*năm\s*(?P<y>(?:19|20)\d{2})")
 _NUMBER = re.compile(r"\b[Ss][ốỐ]\s*:\s*(?=\d)|(?:^|\n|\|)[ \t]*S[ốỐ][ \t]+(?=\d)")
 _NATIONAL = re.compile(r"C[ỘO]NG\s+H[ÒO]A\s+X[ÃA]\s+H[ỘO]I", re.I)
@@ -191,7 +193,7 @@ def _signer_re() -> re.Pattern:
     return re.compile(rf"(?<![A-ZĐÀ-Ỹ])(?P<t>{alts})(?![A-ZĐÀ-Ỹ])")
 
 
-_NAME = re.compile(r"(?P<n>(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]+[ \t]){1,4}[A-ZĐÀ-Ỹ][a-zà-ỹđ]+)[ \t\xa0]*(?=\n|\||$)")
+_NAME = re.compile(rf"(?P<n>(?:[{UPPER}][{LOWER}]+[ \t]){{1,4}}[{UPPER}][{LOWER}]+)[ \t\xa0]*(?=\n|\||$)")
 
 
 def _signature(meta: Meta, t: Text) -> None:

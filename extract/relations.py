@@ -9,8 +9,8 @@ import re
 from . import tables
 from .citations import Mention
 
-_CLAUSE = re.compile(r"^[ \t]*(?P<k>Căn\s+cứ|CĂN\s+CỨ|Thực\s+hiện|THỰC\s+HIỆN|Triển\s+khai|Xét|XÉT|Theo\s+đề\s+nghị|Theo)\b", re.M)
-_SEGMENT_END = re.compile(r";|\.(?=\s)|:(?=\s*\n)")
+_CLAUSE = re.compile(r"^[ \t|]*(?P<k>Căn\s+cứ|CĂN\s+CỨ|Trên\s+cơ\s+sở|Thực\s+hiện|THỰC\s+HIỆN|Triển\s+khai|Xét|XÉT|Theo\s+đề\s+nghị|Theo)\b", re.M)
+_SEGMENT_END = re.compile(r";|\.(?=\s)|:(?=\s*\n)|\n[ \t]*[-+•][ \t]")
 _COORD = None
 
 
@@ -31,12 +31,13 @@ def last_verb(text: str) -> str | None:
 
 
 def last_verb_at(text: str) -> tuple[str | None, int]:
-    """The relation verb nearest the end of `text`, and where it ends."""
-    best, pos, end = None, -1, 0
+    """The relation verb nearest the end of `text` (the longer of two ending together), and its end."""
+    best, key, end = None, (-1, 0), 0
     for pat, rel in _verbs():
         for m in pat.finditer(text):
-            if m.start() > pos:
-                best, pos, end = rel, m.start(), m.end()
+            k = (m.end(), m.end() - m.start())
+            if k > key:
+                best, key, end = rel, k, m.end()
     return best, end
 
 
@@ -72,7 +73,7 @@ def preamble_clauses(body: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
     for i, m in enumerate(marks):
         e = marks[i + 1].start() if i + 1 < len(marks) else hi
         k = " ".join(m.group("k").lower().split())
-        kind = "based_on" if k == "căn cứ" else "implements" if k in ("thực hiện", "triển khai") else "cites"
+        kind = "based_on" if k in ("căn cứ", "trên cơ sở") else "implements" if k in ("thực hiện", "triển khai") else "cites"
         # the promulgation sentence after the last "Căn cứ ...;" clause is its own clause
         seg = body[m.start():e]
         stop = re.search(r"[.;]\s*\n(?=\s*(?:Sở|Ủy ban|UBND|Hội đồng|Chủ tịch|Bộ|Chính phủ|Thủ tướng|Ban)\b)", seg)
@@ -100,6 +101,7 @@ def link(mentions: list[Mention], view: str) -> None:
         verb, vend = last_verb_at(gap)
         if _coord_re().match(gap) or verb is None or _object_between(gap[vend:]) or "dự thảo" in gap:
             m.governor, m.verb = prev.governor, prev.verb
+            m.reverse = getattr(prev, "reverse", False)  # type: ignore[attr-defined]
             m.coord = _coord_re().match(gap) is not None  # type: ignore[attr-defined]
         else:
             m.governor, m.verb = i - 1, verb
@@ -131,7 +133,7 @@ def segment_verb(view: str, seg_start: int, m: Mention) -> str | None:
 def trailing_repeal(view: str, m: Mention) -> bool:
     nxt = _SEGMENT_END.search(view, m.core_end, m.core_end + 400)
     tail = view[m.core_end: nxt.start() if nxt else m.core_end + 200]
-    return bool(re.search(r"hết hiệu lực|bị bãi bỏ", tail))
+    return bool(re.search(r"^\s*(?:đã\s+)?(?:hết\s+hiệu\s+lực|bị\s+bãi\s+bỏ)(?!\s+của)", tail))
 
 
 def assign(mentions: list[Mention], view: str, clause_start: dict[int, int]) -> None:

@@ -66,12 +66,12 @@ def _loc_names() -> list[str]:
 def _loc_re() -> re.Pattern:
     """A place name with its optional 'Thành phố'/'tỉnh' prefix (searched name-first for speed)."""
     alt = "|".join(re.escape(n) for n in _loc_names())
-    return re.compile(r"(?:(?:Thành phố|thành phố|THÀNH PHỐ|TP\.?|Tp\.?|tỉnh|Tỉnh|TỈNH)[ \t]*)?(?P<n>" + alt + r")\b")
+    return re.compile(r"(?:(?:Thành phố|thành phố|THÀNH PHỐ|TP\.?|Tp\.?|tỉnh|Tỉnh|TỈNH)[ \t]*)?(?<![^\W\d_])(?P<n>" + alt + r")(?![^\W\d_])")
 
 
 @functools.cache
 def _loc_name_re() -> re.Pattern:
-    return re.compile(r"\b(?P<n>" + "|".join(re.escape(n) for n in _loc_names()) + r")\b")
+    return re.compile(r"(?<![^\W\d_])(?P<n>" + "|".join(re.escape(n) for n in _loc_names()) + r")(?![^\W\d_])")
 
 
 @functools.cache
@@ -128,7 +128,7 @@ def canonical(name: str, locality=None, issuer: str | None = None) -> str:
     k = unit_key(name)
     if k in reg:
         return _fill(reg[k], locality)
-    name = re.sub(r"\s+kho[áa]\s+[IVXLC]+$", "", name)
+    name = re.sub(r"\s+kh(?:oá|óa|oa)\s+[IVXLC]+$", "", name)
     if name.upper() == name and len(name) > 4 and re.search(r"[^\W\d_]{3}", name):
         expanded = expand(name)
         name = _title_case(name) if expanded.upper() == expanded else expanded

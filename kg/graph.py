@@ -11,9 +11,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from extract import tables
+from extract import units as units_mod
 from extract.units import fold
 
-from .identity import (SourceGroup, group_sources, ident, issuer_matters, lookup_norm, qualify_labels,
+from .identity import (SourceGroup, group_sources, ident, key_id, lookup_norm, qualify_labels,
                        resolve_references, year_of, ffold)
 
 REL = {"based_on": "BASED_ON", "implements": "IMPLEMENTS", "cites": "CITES", "amends": "AMENDS",
@@ -77,9 +78,9 @@ def _merge(g: SourceGroup) -> _Merged:
         for f in rec.get("footnotes", []):
             m.notes.setdefault(f["n"], (f, rec))
         for ref in rec.get("references", []):
-            m.refs.setdefault(ident(ref["key"]), (ref, rec))
+            m.refs.setdefault(key_id(ref["key"]), (ref, rec))
         for ir in rec.get("implied_relations", []):
-            m.implied.setdefault((ident(ir["from"]), ident(ir["to"]), ir["relation"]), (ir, rec))
+            m.implied.setdefault((key_id(ir["from"]), key_id(ir["to"]), ir["relation"]), (ir, rec))
         for canon, spellings in (rec.get("units") or {}).items():
             m.units[canon].update(spellings)
     return m
@@ -130,6 +131,16 @@ def _role_evidence(text: str, task: dict, role: str) -> tuple[int, int, str]:
             return off, pos + len(line.rstrip()), collapse(line)
         pos += len(line) + 1
     return lo, hi, collapse(task.get("title"))
+
+
+def _clip(text: str, lo: int, hi: int, s: int, e: int) -> str:
+    """The clause of text[lo:hi] around [s, e): a footnote's sentence must not run into the next
+    footnote's body."""
+    seg = text[lo:hi]
+    a = max(seg.rfind(";", 0, s - lo), seg.rfind(". ", 0, s - lo))
+    ends = [i for i in (seg.find(";", e - lo), seg.find(". ", e - lo)) if i >= 0]
+    b = min(ends) + 1 if ends else len(seg)
+    return collapse(seg[a + 1 if a >= 0 else 0:b])
 
 
 def _body_title(text: str) -> str:
@@ -297,12 +308,20 @@ def build(records: list[dict]) -> GraphRows:
             sent = f"{g.signer_title or ''} {g.signer}".strip()
             edge(did, pid, "SIGNED_BY", prim["file"], pos if pos >= 0 else None,
                  pos + len(g.signer) if pos >= 0 else None, sent)
+        loc = next((x for x in tables.localities() if x.full == g.locality), None)
         for rcp in g.recipients:
-            canon = alias_of.get(fold(rcp)) or rcp
-            uid = unit(canon, [rcp], g.issuer)
+            # a "Nơi nhận" line may name several units; people ("Các Phó Giám đốc") are not units
+            if fold(rcp) in alias_of:
+                names = [alias_of[fold(rcp)]]
+            else:
+                names = [alias_of.get(fold(p)) or units_mod.canonical(p, loc, g.issuer)
+                         for p in units_mod.split_units(units_mod.clean(rcp))
+                         if fold(p) in alias_of or units_mod.is_unit(p)]
             pos = _find(text, rcp, last=True)
-            edge(did, uid, "SENT_TO", prim["file"], pos if pos >= 0 else None,
-                 pos + len(rcp) if pos >= 0 else None, rcp)
+            for canon in names:
+                uid = unit(canon, [rcp] if len(names) == 1 else [], g.issuer)
+                edge(did, uid, "SENT_TO", prim["file"], pos if pos >= 0 else None,
+                     pos + len(rcp) if pos >= 0 else None, rcp)
 
         # tasks and the units that carry them
         for ord_, (lab, (t, rec)) in enumerate(m.tasks.items()):
@@ -320,7 +339,7 @@ def build(records: list[dict]) -> GraphRows:
                     lo, hi, sent = _role_evidence(rtext, t, role)
                     edge(uid, tid, rel, rec["file"], lo, hi, sent)
             rows.search.append({"kind": "task", "node": tid, "key": f"{dkey}#{lab}",
-                                "title": f"{lab}. {collapse(t.get('title'))}", "body": collapse(body)})
+                                "title": f"{lab}. {collapse(t.get('title'))}", "body": collapse(body), "boost": 0.5})
         for n, (r, rec) in enumerate(m.resps, 1):
             rid = f"resp:{gid}#R{n}"
             rtext = rec.get("text") or ""
@@ -340,7 +359,8 @@ def build(records: list[dict]) -> GraphRows:
                                    "file": rec["file"], "start": f.get("start"), "end": f.get("end")})
             edge(did, fid, "HAS_FOOTNOTE", rec["file"], f.get("start"), f.get("end"), f.get("text"))
             rows.search.append({"kind": "footnote", "node": fid, "key": f"{dkey}#fn{n}",
-                                "title": f"Chú thích {n} ({collapse(f.get('anchor'))})", "body": collapse(f.get("text"))})
+                                "title": f"Chú thích {n} ({collapse(f.get('anchor'))})", "body": collapse(f.get("text")),
+                                "boost": 0.25})
 
         # references: one target per reference, every span a mention, relations as edges
         for rid_, (ref, rec) in m.refs.items():
@@ -351,8 +371,13 @@ def build(records: list[dict]) -> GraphRows:
                               "relations": json.dumps(sorted(ref.get("relations") or [])),
                               "mentions": ref.get("mentions") or len(spans)})
             ranges = m.task_ranges.get(rec["file"], [])
+            rec_notes = {f["n"]: f for f in rec.get("footnotes", [])}
+            rtext = rec.get("text") or ""
             task_cited, note_cited = set(), set()
             for s in spans:
+                fn_rec = rec_notes.get(s.get("footnote")) if s.get("region") == "footnote" else None
+                if fn_rec and rtext and fn_rec.get("start", 0) <= s["start"] < fn_rec.get("end", 0):
+                    s = {**s, "sentence": _clip(rtext, fn_rec["start"], fn_rec["end"], s["start"], s["end"])}
                 lab = _task_at(ranges, s["start"]) if s.get("region") != "footnote" else None
                 task_id = f"task:{gid}#{lab}" if lab and lab in m.tasks else None
                 rows.mentions.append({"citing": did, "target": tdid, "key": ref["key"], "file": rec["file"],
@@ -387,7 +412,7 @@ def build(records: list[dict]) -> GraphRows:
         d = docs[did]
         rows.search.append({"kind": "document", "node": did, "key": dkey,
                             "title": " ".join(x for x in (dkey, d["doc_type"], d["title"]) if x),
-                            "body": text})
+                            "body": text, "boost": 1.0})
 
     first_mention = {}
     for mm in rows.mentions:
@@ -402,7 +427,7 @@ def build(records: list[dict]) -> GraphRows:
                  m0 and m0["sentence"])
         rows.search.append({"kind": "document", "node": did, "key": d["key"],
                             "title": " ".join(x for x in (d["key"], d["doc_type"], d["title"]) if x),
-                            "body": d["issuer"] or ""})
+                            "body": d["issuer"] or "", "boost": 0.0})
 
     # units: one node per canonical name, every spelling kept, parent by majority
     for uid, u in sorted(units.items()):

@@ -46,6 +46,11 @@ def lookup_norm(s: str) -> str:
     return re.sub(r"^0+(?=\d)", "", s)
 
 
+def key_id(key: str) -> str:
+    """What two spellings of one number share: "2531/QD-UBND" = "2531/QĐ-UBND" = "2531_QĐ-UBND"."""
+    return lookup_norm(ident(key))
+
+
 # --- symbols --------------------------------------------------------------------------------------
 
 @functools.lru_cache(maxsize=8192)
@@ -189,7 +194,7 @@ def _meta(rec: dict) -> dict:
     num = d.get("number") or None
     return {
         "number": num,
-        "ident": ident(num) if num else None,
+        "ident": key_id(num) if num else None,
         "issuer_f": fold(d.get("issuer") or "") or None,
         "year": year_of(d.get("issued_date"), num),
         "doc_type": d.get("doc_type"),
@@ -269,7 +274,7 @@ def group_sources(records: list[dict]) -> list[SourceGroup]:
         for d in docs[:1]:
             recips = list(d.get("recipients") or [])
         groups.append(SourceGroup(
-            id=gid, records=recs, number=number, ident=ident(number) if number else None, doc_type=doc_type,
+            id=gid, records=recs, number=number, ident=key_id(number) if number else None, doc_type=doc_type,
             title=title, issuer=issuer, issued_date=date, year=year_of(date, number), signer=first("signer"),
             signer_title=first("signer_title"), locality=first("locality"), recipients=recips))
     # two groups that still share an id (same title, conflicting years) get the year, then the file
@@ -307,7 +312,7 @@ def resolve_references(groups: list[SourceGroup], refs: list[tuple[str, dict]]
                        ) -> tuple[dict[tuple[str, str], RefTarget], dict[str, dict]]:
     """Resolve every (citing document id, reference) pair.
 
-    Returns ({(citing id, ident): target}, {cited-only or ambiguous id: facts}). A reference resolves
+    Returns ({(citing id, key_id): target}, {cited-only or ambiguous id: facts}). A reference resolves
     to an in-corpus document when the ident matches and issuer/year do not conflict; otherwise it
     joins the one compatible cited-only document, or starts one; two candidates -> ambiguous."""
     in_corpus: dict[str, list[SourceGroup]] = defaultdict(list)
@@ -318,7 +323,7 @@ def resolve_references(groups: list[SourceGroup], refs: list[tuple[str, dict]]
     pending: dict[str, list] = defaultdict(list)
     for citing, ref in refs:
         key = ref["key"]
-        rid = ident(key)
+        rid = key_id(key)
         matters = issuer_matters(key)
         iss = (fold(ref.get("issuer") or "") or None) if matters else None
         yr = year_of(ref.get("date"), key)
@@ -333,7 +338,8 @@ def resolve_references(groups: list[SourceGroup], refs: list[tuple[str, dict]]
 
     extra: dict[str, dict] = {}
     for rid in sorted(pending):
-        items = sorted(pending[rid], key=lambda x: (-(bool(x[2]) + bool(x[3])), x[2] or "", x[3] or "", x[0]))
+        items = sorted(pending[rid], key=lambda x: (-(bool(x[2]) + bool(x[3])), x[2] or "", x[3] or "", x[0],
+                                                    x[1]["key"]))
         clusters: list[_Cluster] = []
         amb: list = []
         for citing, ref, iss, yr in items:
@@ -345,7 +351,7 @@ def resolve_references(groups: list[SourceGroup], refs: list[tuple[str, dict]]
                 c.year = c.year or yr
                 c.refs.append((citing, ref))
             elif not fits:
-                clusters.append(_Cluster(rid, iss, yr, [(citing, ref)]))
+                clusters.append(_Cluster(ident(ref["key"]), iss, yr, [(citing, ref)]))
             else:
                 amb.append((citing, fits))
         ids = Counter(c.id for c in clusters)
@@ -358,7 +364,7 @@ def resolve_references(groups: list[SourceGroup], refs: list[tuple[str, dict]]
         for citing, fits in amb:
             out[(citing, rid)] = RefTarget(f"{rid}|?", "ambiguous", sorted(final[id(c)] for c in fits))
     for citing, ref in refs:
-        t = out[(citing, ident(ref["key"]))]
+        t = out[(citing, key_id(ref["key"]))]
         if t.status == "ambiguous":
             facts = extra.setdefault(t.id, {"ambiguous": True, "refs": [], "candidates": []})
             facts["refs"].append((citing, ref))

@@ -60,7 +60,7 @@ CREATE TABLE mentions(id INTEGER PRIMARY KEY, citing TEXT NOT NULL, target TEXT 
                       sentence TEXT);
 CREATE INDEX mentions_target ON mentions(target, citing, start);
 CREATE TABLE search_items(id INTEGER PRIMARY KEY, kind TEXT NOT NULL, node TEXT NOT NULL, key TEXT NOT NULL,
-                          title TEXT, body TEXT);
+                          title TEXT, body TEXT, boost REAL NOT NULL DEFAULT 0);
 CREATE VIRTUAL TABLE search USING fts5(title, body, content='', tokenize='unicode61 remove_diacritics 2');
 """
 
@@ -206,8 +206,8 @@ class Store:
         conn.executemany("INSERT INTO aliases(alias, doc_id) VALUES (?, ?)", sorted(rows.aliases))
         from .identity import ffold
         for i, s in enumerate(rows.search, 1):
-            conn.execute("INSERT INTO search_items(id, kind, node, key, title, body) VALUES (?,?,?,?,?,?)",
-                         (i, s["kind"], s["node"], s["key"], s["title"], s["body"]))
+            conn.execute("INSERT INTO search_items(id, kind, node, key, title, body, boost) VALUES (?,?,?,?,?,?,?)",
+                         (i, s["kind"], s["node"], s["key"], s["title"], s["body"], s.get("boost", 0.0)))
             conn.execute("INSERT INTO search(rowid, title, body) VALUES (?, ?, ?)",
                          (i, ffold(s["title"] or ""), ffold(s["body"] or "")))
 
@@ -315,7 +315,7 @@ class SqliteBackend:
         """Every node reachable from `start` along `rels` (and implied relations), one recursive CTE:
         the Cypher equivalent is MATCH (s)-[:REL*0..]->(n)."""
         a, b = ("src", "dst") if direction == "out" else ("dst", "src")
-        sql = (f"WITH RECURSIVE seed(n) AS (VALUES {', '.join('(?)' * len(start))}), "
+        sql = (f"WITH RECURSIVE seed(n) AS (VALUES {', '.join(['(?)'] * len(start))}), "
                f"walk(n) AS (SELECT n FROM seed UNION SELECT e.{b} FROM walk JOIN edges e ON e.{a} = walk.n "
                f"WHERE e.rel IN ({_ph(len(rels))}) OR (? AND e.implied = 1)) SELECT n FROM walk")
         return {r[0] for r in self.conn.execute(sql, (*start, *rels, 1 if implied else 0))}
@@ -413,7 +413,7 @@ class SqliteBackend:
     # --- search and stats -------------------------------------------------------------------------
     def search(self, match: str, limit: int, kinds: list[str] | None = None) -> list[dict]:
         """FTS5 hits (folded text) best first; `match` is an FTS5 expression built from quoted tokens."""
-        sql = ("SELECT s.id, s.kind, s.node, s.key, s.title, s.body, -bm25(search, 8.0, 1.0) AS score "
+        sql = ("SELECT s.id, s.kind, s.node, s.key, s.title, s.body, s.boost, -bm25(search, 8.0, 1.0) AS score "
                "FROM search JOIN search_items s ON s.id = search.rowid WHERE search MATCH ?")
         args: list = [match]
         if kinds:

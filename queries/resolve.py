@@ -34,17 +34,17 @@ def resolve_document(b: Backend, text: str) -> dict:
     text = (text or "").strip()
     if not text or not lookup_norm(text):
         raise BadQuery("thiếu số/ký hiệu văn bản")
-    ids = _candidates(b, text)
-    want_issuer = None
-    if not ids:
-        m = re.fullmatch(r"(.+?)\s*[\[(@]\s*([^\])]+?)\s*[\])]?", text)
-        if m:
-            ids = _candidates(b, m.group(1))
-            want_issuer = fold(m.group(2))
+    ids = b.find_documents(lookup_norm(text))
+    want = None
+    m = re.fullmatch(r"(.+?)\s*\[\s*([^\]]+?)\s*\]", text)
+    if not ids and m:  # "NUMBER [issuer words]" or "NUMBER [year]" picks one of several
+        ids, want = _candidates(b, m.group(1)), fold(m.group(2))
+    elif not ids:
+        ids = _candidates(b, text)
     docs = b.documents(ids)
-    if want_issuer:
+    if want:
         docs = {i: d for i, d in docs.items()
-                if want_issuer in fold(d.get("issuer") or "") or want_issuer == (d.get("year") or "")}
+                if want in fold(d.get("issuer") or "") or want == (d.get("year") or "") or want == "?" and d["ambiguous"]}
     if len(docs) > 1:
         real = {i: d for i, d in docs.items() if not d["ambiguous"]}
         docs = real or docs

@@ -96,12 +96,7 @@ def _segments(example: str) -> list[str]:
     return [s for s in re.split(r"[/\-_]", example) if s and not s[0].isdigit()]
 
 
-_DOC_XFAIL = {
-    "NQLT": "the symbol code pattern admits only A-Z and Đ as capitals, so 'UBTƯMTTQVN' (with Ư) is cut off: "
-            "SYMBOL finds only '01/2016/NQLT-CP'",
-    "TTri": "the symbol code pattern allows one lower-case letter between capitals, so 'TTri' (two) is not a "
-            "code: SYMBOL finds nothing in '01-TTri/TW'",
-}
+_DOC_XFAIL: dict[str, str] = {}
 
 
 def _doc_type_params():
@@ -124,10 +119,7 @@ def test_every_document_type_example_is_a_whole_symbol_of_its_type(code, name, e
     assert party == bool(re.match(r"[\d.]+-", example))
 
 
-_ISSUER_XFAIL = {
-    "TANDTC": "issuer_codes.tsv gives the example '01/2024/NQ-HĐTP' for TANDTC, which does not contain the code "
-              "(it parses to issuer codes ['HĐTP'])",
-}
+_ISSUER_XFAIL: dict[str, str] = {}
 
 
 def _issuer_params():
