@@ -53,6 +53,8 @@ def extract_text(raw: str, name: str = "<text>") -> dict:
     heads = [h for h in heads if h.start >= body_start]
     majors = [h for h in heads if h.kind in ("roman", "chapter", "article")]
     preamble_end = majors[0].start if majors else _first_numbered(heads, body_start, len(body))
+    if not majors:
+        preamble_end = min(preamble_end, _clauses_end(body, body_start, preamble_end))
 
     # --- citations in the body and in the footnotes ------------------------------------------------
     body_mentions = citations.read_mentions(body, citations.find_symbols(body), metadata.iso_date)
@@ -129,6 +131,12 @@ def extract_text(raw: str, name: str = "<text>") -> dict:
     # --- tasks and responsibilities ---------------------------------------------------------------
     items = [h for h in heads if h.kind in ("num", "dash", "letter")]
     task_secs = [h for h in majors if h.kind == "roman" and roles.get(h.start) == "tasks"]
+    for sec in task_secs:
+        if meta.closing_start is not None and sec.start < meta.closing_start < sec.end:
+            sec.end = meta.closing_start
+            for h in items:
+                if sec.start < h.start < meta.closing_start < h.end:
+                    h.end = meta.closing_start
     tasks = tasks_mod.read_tasks(body, task_secs, items, ctx)
     if not tasks:
         tasks = tasks_mod.read_table_tasks(body, ctx)
@@ -177,6 +185,28 @@ def _guess_year(title: str) -> int | None:
     return int(ys[-1]) if ys else None
 
 
+_CLAUSE_LINE = re.compile(r"[ \t|]*(?:Căn\s+cứ|Thực\s+hiện|Xét|Theo\s+đề\s+nghị|Kính\s+gửi|Trên\s+cơ\s+sở|V/v)\b")
+
+
+def _clauses_end(body: str, lo: int, hi: int) -> int:
+    """Where the opening clauses of a letter without sections end: at the first paragraph that is
+    not a "Căn cứ / Thực hiện / Xét / Kính gửi" clause nor the continuation of one."""
+    pos, ended = lo, True
+    for m in re.finditer(r"[^\n]*\n?", body[lo:hi]):
+        line = m.group(0)
+        if not line.strip():
+            continue
+        start = lo + m.start()
+        if _CLAUSE_LINE.match(line):
+            ended = False
+        elif ended and start > lo:
+            return start
+        if re.search(r"[;.:]\s*$", line) or line.strip().startswith("-"):
+            ended = True
+        pos = lo + m.end()
+    return hi
+
+
 def _first_numbered(heads, lo, hi) -> int:
     for h in heads:
         if h.kind == "num" and h.start >= lo:
@@ -196,9 +226,9 @@ def _references(mentions, body_mentions, note_mentions, body, notes_view, t, ctx
             order.append(i)
         r = by_id[i]
         r["mentions"] += 1
-        alt = getattr(m, "alt", None)
-        if alt and alt not in r["alt_keys"]:
-            r["alt_keys"].append(alt)
+        for alt in (getattr(m, "alt", None), m.key):  # every printed spelling is the key or an alt key
+            if alt and alt != r["key"] and alt not in r["alt_keys"]:
+                r["alt_keys"].append(alt)
         if m.type_from_word and not r["_typed"]:
             r["doc_type"], r["_typed"] = m.doc_type, True
         if m.date and not r["date"]:

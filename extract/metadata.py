@@ -163,6 +163,12 @@ def _title(meta: Meta, body: str, start: int) -> None:
         if m:
             candidates.append(m.start())
     te = min(candidates)
+    # a title printed in capitals ends where running text in mixed case begins ("... TỈNH ĐẮK LẮK / Thời gian qua, ...")
+    if _is_caps(body[ts:first_line_end]):
+        for ln in re.finditer(r"\n[ \t]*(\S[^\n]*)", body[ts:te]):
+            if not _is_caps(ln.group(1)) and re.search(r"[a-zđ]{2}", ln.group(1)):
+                te = ts + ln.start()
+                break
     raw = body[ts:te]
     if not meta.heading_span:
         raw = raw.split("\n\n")[0] if "\n\n" in raw.strip() else raw
@@ -170,6 +176,11 @@ def _title(meta: Meta, body: str, start: int) -> None:
     title = re.sub(r"^(?:V/[vV]|VỀ VIỆC)\s*[:.]?\s*", "", title) if not meta.heading_span else title
     meta.title = title
     meta.title_span = (ts, ts + len(raw.rstrip()))
+
+
+def _is_caps(s: str) -> bool:
+    letters = [c for c in s if c.isalpha()]
+    return len(letters) >= 3 and sum(c.isupper() for c in letters) / len(letters) > 0.8
 
 
 def _issuer_from_promulgation(meta: Meta, body: str) -> None:

@@ -73,7 +73,9 @@ def preamble_clauses(body: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
     for i, m in enumerate(marks):
         e = marks[i + 1].start() if i + 1 < len(marks) else hi
         k = " ".join(m.group("k").lower().split())
-        kind = "based_on" if k in ("căn cứ", "trên cơ sở") else "implements" if k in ("thực hiện", "triển khai") else "cites"
+        if k == "trên cơ sở":
+            k = "xét" if re.match(r"\s*xem\s+xét", body[m.end():m.end() + 20]) else "căn cứ"
+        kind = "based_on" if k == "căn cứ" else "implements" if k in ("thực hiện", "triển khai") else "cites"
         # the promulgation sentence after the last "Căn cứ ...;" clause is its own clause
         seg = body[m.start():e]
         stop = re.search(r"[.;]\s*\n(?=\s*(?:Sở|Ủy ban|UBND|Hội đồng|Chủ tịch|Bộ|Chính phủ|Thủ tướng|Ban)\b)", seg)

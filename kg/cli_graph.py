@@ -85,7 +85,10 @@ def query_command(f):
 def build_cmd(ctx, paths, db, as_json):
     """Nạp tệp hoặc thư mục (mặc định corpus/) vào kho; tệp không đổi được bỏ qua."""
     paths = paths or ("corpus",)
-    records, bad = extract_many(paths, progress=True)
+    try:
+        records, bad = extract_many(paths, progress=True)
+    except Exception as e:  # a bug in extraction must not leave a half-told story: one line, no store write
+        raise Failure(f"trích xuất thất bại, kho giữ nguyên: {type(e).__name__}: {e}") from None
     report_skipped(bad)
     tty = sys.stderr.isatty()
     try:

@@ -217,6 +217,10 @@ def build(records: list[dict]) -> GraphRows:
             spellings[did][g.number] += 100
         for rank, rec in enumerate(g.records):
             rows.sources.append({"file": rec["file"], "doc_id": did, "rank": rank})
+    also_known: dict[str, set] = defaultdict(set)  # every spelling a citation used, alt keys included
+    for gid, ref in ref_list:
+        t = targets[(gid, key_id(ref["key"]))]
+        also_known["doc:" + t.id].update([ref["key"], *(ref.get("alt_keys") or [])])
     for tid, facts in extra.items():
         did = "doc:" + tid
         keys, types, issuers, dates, subjects = Counter(), Counter(), Counter(), Counter(), Counter()
@@ -266,7 +270,7 @@ def build(records: list[dict]) -> GraphRows:
             dup_n[d["key"]] += 1
             d["key"] = f"{d['key']} #{dup_n[d['key']]}"
     for did, d in docs.items():
-        names = {d["base"], d["key"], did[4:], *spellings[did]}
+        names = {d["base"], d["key"], did[4:], *spellings[did], *also_known.get(did, ())}
         for f in d["files"]:
             names.update({f, f.rsplit(".", 1)[0]})
         for n in names:

@@ -124,7 +124,7 @@ class TaskIdError(ValueError):
     """A task id that cannot be read at all (not: one that names no task)."""
 
 
-_LABEL = re.compile(r"(?:[IVXLC]+\.)?\d+(?:\.\d+)*|R\d+|fn\d+", re.I)
+_LABEL = re.compile(r"(?:[IVXLC]+\.)?\d+[a-zđ]?(?:\.\d+[a-zđ]?)*(?:~\d+)?|R\d+|fn\d+", re.I)
 
 
 def parse_task_id(s: str) -> tuple[str, str]:

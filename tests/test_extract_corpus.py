@@ -313,8 +313,6 @@ def test_national_assembly_resolution_61_based_on_resolution_09():
         "Nghị quyết", "2021-07-25", "Quốc hội", ["based_on"])
 
 
-@pytest.mark.xfail(reason="'Trên cơ sở xem xét Báo cáo số 166/BC-ĐGS' is not a new preamble clause, so it is read "
-                          "as part of the preceding 'Căn cứ' clause: relations ['based_on', 'cites']", strict=True)
 def test_national_assembly_resolution_61_report_under_consideration_is_cited_not_a_basis():
     assert ref(rec_of("137_"), "166/BC-ĐGS")["relations"] == ["cites"]
 
@@ -425,8 +423,6 @@ def test_tax_letter_1414_issuer_of_decree_44_is_the_government():
     assert ref(rec_of("124_"), "44/2008/NĐ-CP")["issuer"] == "Chính phủ"
 
 
-@pytest.mark.xfail(reason="the letter has no numbered sections, so its body citations get no relation "
-                          "(577/CT-THNVDT, 120/2010/NĐ-CP, 117/2007/QĐ-TTg: relations [])", strict=True)
 def test_tax_letter_1414_body_citations_are_cites():
     rec = rec_of("124_")
     assert [ref(rec, k)["relations"] for k in ("577/CT-THNVDT", "120/2010/NĐ-CP", "117/2007/QĐ-TTg")] == [
@@ -455,8 +451,6 @@ def test_dak_lak_directive_10_header():
         "issuer": "Ủy ban nhân dân tỉnh Đắk Lắk"}
 
 
-@pytest.mark.xfail(reason="the title runs on into the opening paragraph ('... TỈNH ĐẮK LẮK Thời gian qua, công tác "
-                          "thu hút đầu tư ...') up to the first Roman heading", strict=True)
 def test_dak_lak_directive_10_title_ends_with_its_capital_lines():
     assert rec_of("001_")["document"]["title"].endswith("TRÊN ĐỊA BÀN TỈNH ĐẮK LẮK")
 

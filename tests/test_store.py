@@ -287,6 +287,54 @@ def test_networkx_view_holds_the_whole_graph(backend):
     assert kinds == {"doc", "task", "resp", "fn", "unit", "person"}
 
 
+QD_2531 = """ỦY BAN NHÂN DÂN
+THÀNH PHỐ HỒ CHÍ MINH
+
+Số: 2531/QĐ-UBND
+
+Thành phố Hồ Chí Minh, ngày 20 tháng 6 năm 2023
+
+QUYẾT ĐỊNH
+Về ban hành Kế hoạch triển khai Chương trình hành động của Chính phủ, Chương trình hành động của Thành ủy thực hiện Nghị quyết số 24-NQ/TW và Nghị quyết số 31-NQ/TW
+
+CHỦ TỊCH ỦY BAN NHÂN DÂN THÀNH PHỐ HỒ CHÍ MINH
+
+Căn cứ Nghị quyết số 24-NQ/TW ngày 07 tháng 10 năm 2022 của Bộ Chính trị về phát triển kinh tế - xã hội và đảm bảo quốc phòng, an ninh vùng Đông Nam Bộ đến năm 2030, tầm nhìn đến năm 2045;
+
+Căn cứ Nghị quyết số 31-NQ/TW ngày 30 tháng 12 năm 2022 của Bộ Chính trị về phương hướng, nhiệm vụ phát triển Thành phố Hồ Chí Minh đến năm 2030, tầm nhìn đến năm 2045;
+
+QUYẾT ĐỊNH:
+
+Điều 1. Ban hành kèm theo Quyết định này Kế hoạch triển khai.
+
+Điều 2. Quyết định này có hiệu lực kể từ ngày ký.
+
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+
+Trần Thị Diệu Thúy
+"""
+
+
+def test_a_citation_resolves_to_the_cited_document_once_it_is_in_the_corpus(corpus_copy, tmp_path):
+    (corpus_copy / "qd2531.txt").write_text(QD_2531, encoding="utf-8")
+    db = tmp_path / "kg.sqlite"
+    with Store(db) as s:
+        s.ingest(extract_many([corpus_copy])[0])
+    b = SqliteBackend(db)
+    try:
+        d = Q.resolve_document(b, "2531/QĐ-UBND")
+        assert d["in_corpus"] == 1 and Q.resolve_document(b, "qd2531.txt")["id"] == d["id"]
+        (ref,) = b.refs(target=d["id"])
+        assert ref["citing_key"] == PLAN_6526 and ref["status"] == "resolved"
+        assert "2531/QĐ-UBND" not in [m["key"] for m in Q.stats(b)["missing"]]
+        e = {(x["from"], x["to"], x["relation"]): x for x in Q.trace(b, PLAN_6526)["edges"]}
+        direct = e[("2531/QĐ-UBND", "24-NQ/TW", "BASED_ON")]
+        assert direct["evidence"]["file"] == "qd2531.txt" and not direct["implied"]
+    finally:
+        b.close()
+
+
 def test_pair_store_ingests_both_plans(pair_db):
     assert pair_db.exists()
 

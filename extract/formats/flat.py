@@ -47,10 +47,10 @@ def footnote_block(notes: list[tuple[str, str]]) -> str:
 
 
 def table(rows: list[list[str]]) -> str:
-    """Rows of cells in the one-cell-per-line convention: each cell is followed by a "|" line and each row
-    by an extra "|" line. An empty cell inside a row would read as a row end, so it is written as "-"
+    """Rows of cells in the one-cell-per-line convention: a "|" line opens the table, each cell is followed
+    by a "|" line and each row by an extra "|" line. An empty cell inside a row would read as a row end, so it is written as "-"
     (which names no unit and no date); empty cells at the end of a row are left out."""
-    out = []
+    out = ["|"]
     for row in rows:
         cells = [clean_block(c).replace("\n|\n", "\n") for c in row]
         while cells and not cells[-1]:
@@ -61,7 +61,7 @@ def table(rows: list[list[str]]) -> str:
             c = "\n".join(line for line in c.split("\n") if line != "|")
             out.append((c or "-") + "\n|")
         out.append("|")
-    return "\n".join(out) + ("\n" if out else "")
+    return "\n".join(out) + "\n" if len(out) > 1 else ""
 
 
 def join_blocks(blocks: list[str]) -> str:

@@ -175,10 +175,22 @@ def _main(root: Node) -> Node:
 
 
 # --- to text ------------------------------------------------------------------------------------------
+_NOTE_REF = re.compile(r"#_?(?:ftn|edn|footnote-?|fn)(\d+)$", re.I)  # a body's link to footnote N
+_NOTE_ID = re.compile(r"^_?(?:ftn|edn|footnote-?|fn)(\d+)$", re.I)  # a footnote body's own id
+
+
+def _is_note(node: Node) -> bool:
+    """A footnote body as Word's "save as web page" writes it (<div id=ftn1 style='mso-element:footnote'>)."""
+    style = node.attrs.get("style", "").replace(" ", "").lower()
+    return ("mso-element:footnote" in style and "footnote-list" not in style) or (
+        node.tag in ("div", "li", "p", "aside") and bool(_NOTE_ID.match(node.attrs.get("id", ""))))
+
+
 class _Writer:
     def __init__(self) -> None:
         self.blocks: list[str] = []
         self.line: list[str] = []
+        self.notes: list[tuple[str, str]] = []
 
     def flush(self) -> None:
         text = "".join(self.line)
@@ -196,6 +208,14 @@ class _Writer:
             if _noise(ch):
                 continue
             tag = ch.tag
+            if _is_note(ch):
+                self._note(ch)
+                continue
+            if tag == "a" and _NOTE_REF.search(ch.attrs.get("href", "")) and _is_marker(ch):
+                if self.line:  # a footnote reference: its number glued to the word before it
+                    self.line[-1] = flat.glue(self.line[-1], "")
+                self.line.append(re.sub(r"\D", "", _plain(ch)))
+                continue
             if tag == "br":
                 self.line.append("\n")
             elif tag == "table":
@@ -217,6 +237,29 @@ class _Writer:
                 self.line.append(re.sub(r"\D", "", _plain(ch)))
             else:
                 self.walk(ch, pre)
+
+    def _note(self, node: Node) -> None:
+        """A footnote body: its number from its back link ("[1]") or its id, its text without the link."""
+        num = None
+        m = _NOTE_ID.match(node.attrs.get("id", ""))
+        if m:
+            num = m.group(1)
+        sub = _Writer()
+        links = _find_all(node, lambda n: n.tag == "a" and bool(
+            re.search(r"#_?(?:ftn|edn)ref\d+|#fnref", n.attrs.get("href", ""), re.I)))
+        for link in links:
+            if num is None:
+                num = re.sub(r"\D", "", _plain(link)) or None
+            link.children = []
+        sub.walk(node)
+        sub.flush()
+        text = "\n".join(sub.blocks)
+        if not links:  # the number written as text: "[1] Quyết định ..."
+            m = re.match(r"^\s*\[(\d{1,3})\]\s*", text)
+            if m:
+                num, text = num or m.group(1), text[m.end():]
+        if text.strip():
+            self.notes.append((num or "", text))
 
     def _list(self, node: Node, pre: bool) -> None:
         ordered = node.tag == "ol"
@@ -362,6 +405,8 @@ def read_html(data: bytes | str) -> str:
     w.walk(main)
     w.flush()
     text = flat.join_blocks(w.blocks)
+    if w.notes:
+        text = text.rstrip("\n") + "\n\n" + flat.footnote_block(w.notes)
     if not re.search(r"[^\W\d_]{2,}", text):
         raise InputError("HTML page has no text (only navigation or scripts)")
     return text + "\n"
