@@ -92,7 +92,8 @@ def read_meta(t: Text, web_title: tuple[int, int] | None) -> Meta:
         meta.issued_date = iso_date(dl.group("y"), dl.group("m"), dl.group("d"))
     _issuer_from_header(meta, body, start, zone_end)
     _title(meta, body, start)
-    if meta.locality is None:
+    if meta.locality is None and not _national(meta.issuer):
+        # a national body's letter names places it writes to, not a locality of its own
         meta.locality = locality_by_frequency(body)
     if meta.issuer is None:
         _issuer_from_promulgation(meta, body)
@@ -176,6 +177,14 @@ def _title(meta: Meta, body: str, start: int) -> None:
     title = re.sub(r"^(?:V/[vV]|VỀ VIỆC)\s*[:.]?\s*", "", title) if not meta.heading_span else title
     meta.title = title
     meta.title_span = (ts, ts + len(raw.rstrip()))
+
+
+_NATIONAL_HEADS = re.compile(r"^(?:Bộ|Tổng cục|Cục|Chính phủ|Thủ tướng|Phủ Thủ tướng|Quốc hội|Ủy ban Thường vụ|Ủy ban thường vụ|"
+                             r"Ngân hàng Nhà nước|Văn phòng Chính phủ|Kiểm toán|Thanh tra Chính phủ|Ban Chấp hành Trung ương|Bộ Chính trị)\b")
+
+
+def _national(issuer: str | None) -> bool:
+    return bool(issuer and _NATIONAL_HEADS.match(issuer))
 
 
 def _is_caps(s: str) -> bool:

@@ -906,8 +906,6 @@ def test_citations_in_the_body_of_a_letter_without_sections_are_cites():
         "15/UBND-KT": ["cites"], "120/2010/NĐ-CP": ["cites"]}
 
 
-@pytest.mark.xfail(reason="'THUẾ' in the header block 'TỔNG CỤC THUẾ' is read as the city of Huế, so a local symbol "
-                          "gets the issuer 'Ủy ban nhân dân Thành phố Huế'", strict=True)
 def test_the_word_thue_in_a_tax_office_name_is_not_the_city_of_hue():
     rec = extract(TAX_LETTER)
     assert ref(rec, "15/UBND-KT")["issuer"] is None

@@ -405,7 +405,7 @@ def test_docx_numbering_and_footnotes_are_written_as_text(built):
     with zipfile.ZipFile(path) as z:
         doc = z.read("word/document.xml").decode()
     assert doc.count("<w:numPr>") > 40 and "2.6.1." not in doc  # the labels live in numbering.xml ...
-    for line in ("I. MỤC ĐÍCH, YÊU CẦU", "1.2. Yêu cầu", "2.6.1. Xây dựng", "- Đẩy mạnh công tác"):
+    for line in ("I. MỤC ĐÍCH, YÊU CẦU", "1.2. Yêu cầu", "2.6.1. Đoàn ra", "- Đẩy mạnh công tác"):
         assert re.search(rf"^{re.escape(line)}", text, re.M), line  # ... and come back as text
     assert "thời kỳ mới2." in text
     tail = text[text.index("\n" + flat.SEPARATOR + "\n"):]
@@ -642,11 +642,22 @@ def test_docx_footnotes_are_numbered_in_reference_order():
 
 
 # --- HTML details ---------------------------------------------------------------------------------------------
+def cp1258(text: str) -> bytes:
+    """Windows-1258 writes the five tones as combining marks after a (possibly hatted) letter."""
+    out = []
+    for ch in text:
+        d = unicodedata.normalize("NFD", ch)
+        tones = "".join(c for c in d if c in "\u0300\u0301\u0303\u0309\u0323")
+        base = unicodedata.normalize("NFC", "".join(c for c in d if c not in tones))
+        out.append(base + tones)
+    return "".join(out).encode("cp1258")
+
+
 def test_html_in_a_legacy_charset_and_with_broken_markup():
     page = ('<html><head><meta charset="windows-1258"></head><body><div class="nav">Trang chủ</div>'
             "<p>Căn cứ Luật Tổ chức chính quyền địa phương<p>Thực hiện Quyết định số 2531/QĐ-UBND"
             "<br>ngày 20/6/2023<ol><li>Nhiệm vụ một<li>Nhiệm vụ hai</ol><p>Hết &amp; hết</body></html>")
-    text = unicodedata.normalize("NFC", read_bytes(page.encode("cp1258"), "c.htm"))
+    text = unicodedata.normalize("NFC", read_bytes(cp1258(page), "c.htm"))
     assert text.split("\n") == ["Căn cứ Luật Tổ chức chính quyền địa phương", "",
                                 "Thực hiện Quyết định số 2531/QĐ-UBND", "ngày 20/6/2023", "",
                                 "1. Nhiệm vụ một", "", "2. Nhiệm vụ hai", "", "Hết & hết", ""]
