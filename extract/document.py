@@ -103,9 +103,14 @@ def extract_text(raw: str, name: str = "<text>") -> dict:
 
     for m in body_mentions:
         place(m)
+    for group in (body_mentions, note_mentions):
+        for a, b in zip(group, group[1:]):
+            a.next_start = b.start  # type: ignore[attr-defined]
     for m in note_mentions:
         m.region = "footnote"
         owner = next((n for n in notes if n.contains(m.sym_start)), None)
+        if owner:
+            m.bounds = next(((s_, e_) for s_, e_ in owner.parts if s_ <= m.sym_start < e_), None)  # type: ignore[attr-defined]
         m.footnote = owner.n if owner else None  # type: ignore[attr-defined]
         m.clause_id = 5000 + (owner.n if owner else 0)
         clause_start[m.clause_id] = owner.start if owner else 0
@@ -161,6 +166,8 @@ def extract_text(raw: str, name: str = "<text>") -> dict:
         "recipients": meta.recipients,
         "drafting_units": meta.drafting_units,
         "title_span": list(meta.title_span),
+        "issuer_span": list(meta.issuer_span) if meta.issuer_span else None,
+        "signer_span": list(meta.signer_span) if meta.signer_span else None,
     }
     return {
         "file": name,
@@ -235,11 +242,12 @@ def _references(mentions, body_mentions, note_mentions, body, notes_view, t, ctx
             r["date"] = m.date
         if m.issuer_text and not r["issuer"]:
             r["issuer"] = units.canonical(m.issuer_text, ctx.locality)
-        if not r["subject"]:
-            r["subject"] = _subject(view, m)
+        if not r["subject"] and m.region not in ("webtitle", "header"):
+            r["subject"] = _subject(view, m, getattr(m, "next_start", None), getattr(m, "bounds", None))
         r["relations"] |= m.relations
         r["spans"].append({"start": m.start, "end": m.end, "region": m.region, "footnote": getattr(m, "footnote", None),
-                           "relations": sorted(m.relations), "sentence": t.sentence(m.start, m.end, view)})
+                           "relations": sorted(m.relations),
+                           "sentence": t.sentence(m.start, m.end, view, bounds=getattr(m, "bounds", None))})
     for i in order:
         r = by_id[i]
         if not r["issuer"]:
@@ -290,8 +298,15 @@ def issuer_from_codes(key: str, ctx) -> str | None:
     return None
 
 
-def _subject(view: str, m) -> str:
-    seg = view[m.core_end:m.core_end + 400]
+def _subject(view: str, m, next_start: int | None = None, bounds=None) -> str:
+    """What a citation is about: its description, up to the clause end, the next citation or the
+    end of its footnote."""
+    hi = m.core_end + 400
+    if next_start is not None and next_start > m.core_end:
+        hi = min(hi, next_start)
+    if bounds:
+        hi = min(hi, bounds[1])
+    seg = view[m.core_end:hi]
     stop = re.search(r";|\.(?=\s)", seg)
     s = collapse(seg[: stop.start() if stop else len(seg)])
     s = re.sub(r"^[,\s]*(?:về việc|về|V/v)\s+", "", s)

@@ -54,6 +54,8 @@ class Meta:
     recipients: list[str] = field(default_factory=list)
     drafting_units: list[str] = field(default_factory=list)
     closing_start: int | None = None
+    issuer_span: tuple[int, int] | None = None
+    signer_span: tuple[int, int] | None = None
 
 
 def read_meta(t: Text, web_title: tuple[int, int] | None) -> Meta:
@@ -130,6 +132,9 @@ def _issuer_from_header(meta: Meta, body: str, start: int, zone_end: int) -> Non
     last = parts[-1]
     meta.issuer_surface.append(last)
     meta.issuer = units.canonical(last, meta.locality)
+    first_word = last.split()[0]
+    at = body.find(first_word, start, nat.start())
+    meta.issuer_span = (at, nat.start()) if at >= 0 else None
 
 
 def locality_by_frequency(body: str):
@@ -240,15 +245,23 @@ def _signature(meta: Meta, t: Text) -> None:
     title = dict(tables.signer_titles())[m.group("t")]
     meta.signer_title = title
     meta.signer = collapse(nm.group("n"))
+    name_at = body.find(nm.group("n"), m.end())
+    meta.signer_span = (name_at, name_at + len(nm.group("n"))) if name_at >= 0 else None
     meta.closing_start = m.start()
     if nr:
         meta.closing_start = min(meta.closing_start, nr.start()) if nr.start() > len(body) * 0.4 else meta.closing_start
         block = body[nr.end(): nr.end() + 2000]
-        for line in re.findall(r"(?:^|\n)[ \t|]*[-+•][ \t]*([^\n]+)", block):
-            line = collapse(line).strip(" ;.|")
+        # a recipient line wrapped onto the next line continues it ("- Phòng GDĐT quận, huyện, T/p Thủ Đức (để\n\nthực hiện);")
+        items = re.split(r"(?:^|\n)[ \t|]*[-+•][ \t]*", block)[1:]
+        for line in items:
+            line = collapse(line)
+            if re.search(r"[A-ZĐ]{3,}\s*$", line) and len(line) > 60:
+                line = line.split("  ")[0]
+            line = re.sub(r"\s*\((?:để|đề nghị)[^)]*\)?", "", line).strip(" ;.|")
+            if not line or re.fullmatch(r"(?:GIÁM ĐỐC|CHỦ TỊCH|[A-ZĐÀ-Ỹ .]+)", line):
+                break
             if line.startswith(("Lưu", "LƯU")):
                 codes = re.sub(r"^Lưu\s*:?\s*", "", line, flags=re.I)
                 meta.drafting_units = [c.strip() for c in re.split(r"[,;]", codes) if c.strip() and c.strip() != "VT"]
                 break
-            if line:
-                meta.recipients.append(line)
+            meta.recipients.append(line)

@@ -92,15 +92,20 @@ class Text:
             return start, end
         return self.to_raw[start], self.to_raw[end]
 
-    def sentence(self, start: int, end: int, view: str | None = None, limit: int = 600) -> str:
-        """The sentence around a span, read in the repaired view (footnote blocks skipped)."""
+    def sentence(self, start: int, end: int, view: str | None = None, limit: int = 600,
+                 bounds: tuple[int, int] | None = None) -> str:
+        """The sentence around a span, read in the repaired view (footnote blocks skipped), kept
+        within `bounds` (a footnote's own body) when given."""
         src = self.body if view is None else view
-        lo = max(0, start - limit)
+        if bounds is not None:
+            src = src[: bounds[1]]
+        lo = max(bounds[0] if bounds else 0, start - limit)
         left = lo
         for m in _SENT_LEFT.finditer(src, lo, start):
             left = m.end() if m.group(0)[0] in ".;!?" else m.start() + 1 if m.group(0).strip() else m.end()
         right = min(len(src), end + limit)
         m = _SENT_RIGHT.search(src, end, right)
+        left = max(left, bounds[0]) if bounds else left
         if m:
             right = m.end() if m.group(0)[0] in ".;!?" else m.start()
         return collapse(src[left:right])

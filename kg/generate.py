@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import gen_data as D
-from .gen_layout import Page, render_pdf, render_web
+from .gen_layout import render_pdf, render_web
 
 __all__ = ["generate", "lineage_depth"]
 
@@ -414,6 +414,8 @@ class Writer:
         self.named: list[dict] = []
         self.date_style = rng.choice(("long", "long", "short"))
         self.upper_title = False
+        self.capture: list[str] | None = None
+        self.webtitle: str | None = None
 
     # --- truth ---------------------------------------------------------------------------------
     def unit(self, canon: str, surface: str | None = None) -> None:
@@ -427,8 +429,10 @@ class Writer:
         if st is None:
             st = self.refs[d.key] = RefState(d)
         st.mentions += 1
+        if self.capture is not None and d.key not in self.capture:
+            self.capture.append(d.key)
         if rel:
-            st.relations.add(rel)
+            st.relations.update((rel,) if isinstance(rel, str) else rel)
         st.date |= date
         if issuer:
             st.issuer = True
@@ -476,35 +480,21 @@ class Writer:
 
     def add_note(self, anchor: str, docs: list[Doc], form: str = "plain") -> None:
         n = len(self.notes) + 1
-        paras, refs = [], []
+        paras = []
+        self.capture = []
         for i, d in enumerate(docs):
             if form == "before" and i == 0 and d.body.kind in ("party", "national"):
+                # "Ban Chấp hành Trung ương – Nghị quyết số 36-NQ/TW, ngày 22/10/2018 Về ..."
                 who = self.rng.choice(d.body.full)
-                s = f"{who} – {d.tword} số {d.key}, {_fmt_date(d.date, 'short')} {_cap1(d.subject) if d.subject.startswith('về') else d.subject}"
+                subj = _cap1(d.subject) if d.subject.startswith("về") else d.subject
+                s = f"{who} – {d.tword} số {d.key}, {_fmt_date(d.date, 'short')} {subj}"
                 self.mention(d, "footnote", True, who)
             else:
                 s = self.cite(d, "footnote", "footnote", nest=1 if self.rng.random() < 0.5 else 0)
-            before = list(self.refs)  # refs of the footnote in order of appearance
             paras.append(s + (";" if i < len(docs) - 1 else self.rng.choice((".", "", "."))))
-            refs.append(d.key)
-            if d.parent is not None:
-                pass
-        # every document the bodies cite, in order (nested ones included)
-        keys = []
-        for p in paras:
-            for k in self._keys_in(p):
-                if k not in keys:
-                    keys.append(k)
+        keys, self.capture = self.capture, None
         self.notes.append({"n": n, "anchor": anchor, "refs": keys, "paras": paras,
                            "glued": self.rng.random() < 0.12})
-
-    def _keys_in(self, s: str) -> list[str]:
-        out = []
-        for k in self.refs:
-            pos = s.find(k)
-            if pos >= 0:
-                out.append((pos, k))
-        return [k for _, k in sorted(out)]
 
     # --- text blocks ---------------------------------------------------------------------------
     def para(self, text: str) -> None:
@@ -512,6 +502,9 @@ class Writer:
 
     def line(self, text: str) -> None:
         self.blocks.append(("line", text))
+
+    def hline(self, text: str) -> None:
+        self.blocks.append(("hline", text))
 
     def blank(self) -> None:
         self.blocks.append(("blank", ""))
@@ -620,18 +613,23 @@ class Composer:
         year = doc.date.year
         units = self.task_units(wr)
         # header
+        if layout == "web" and rng.random() < 0.7:
+            self.webtitle(doc, wr)
         for line in body.header:
-            wr.line(line)
+            wr.hline(line)
         if layout == "web":
-            wr.line("-------")
-        else:
-            wr.blank()
-        wr.line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
-        wr.line("Độc lập - Tự do - Hạnh phúc")
-        wr.line("---------------" if layout == "web" else " ")
-        wr.line(f"Số: {doc.key}")
+            wr.hline("-------")
+        wr.blank()
+        wr.hline("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+        wr.hline("Độc lập - Tự do - Hạnh phúc")
+        if layout == "web":
+            wr.hline("---------------")
+        wr.blank()
+        wr.hline(f"Số: {doc.key}")
+        wr.blank()
         place_name = body.commune.name if body.commune else (body.place.name if body.place else "Hà Nội")
-        wr.line(f"{place_name}, ngày {doc.date.day:02d} tháng {doc.date.month:02d if doc.date.month < 3 else doc.date.month} năm {doc.date.year}")
+        month = f"{doc.date.month:02d}" if doc.date.month < 3 else str(doc.date.month)
+        wr.hline(f"{place_name}, ngày {doc.date.day:02d} tháng {month} năm {doc.date.year}")
         wr.blank()
         wr.line("KẾ HOẠCH")
         hdr = wr.doc.body
@@ -671,6 +669,21 @@ class Composer:
         self.organisation(doc, wr, units)
         wr.para(rng.choice(D.CLOSING))
         self.closing(doc, wr)
+
+    def webtitle(self, doc: Doc, wr: Writer) -> None:
+        """The saved page's title line: "Kế hoạch 123/KH-UBND năm 2025 thực hiện Kế hoạch 45_KH-UBND ..."."""
+        rng = self.rng
+        t = f"Kế hoạch {doc.key} năm {doc.date.year}"
+        if rng.random() < 0.3:
+            t = f"Kế hoạch {doc.key} ngày {doc.date.day:02d}/{doc.date.month:02d}/{doc.date.year}"
+        p = doc.parent
+        if p is not None and rng.random() < 0.7:
+            key = p.key.replace("/", "_", 1) if rng.random() < 0.5 else p.key
+            wr.mention(p, None, False, None)
+            t += f" {rng.choice(('thực hiện', 'triển khai'))} {p.tword} {key} về {doc.theme['short']}"
+        else:
+            t += f" về {doc.theme['short']}"
+        wr.webtitle = t
 
     # --- title -------------------------------------------------------------------------------------
     def title(self, doc: Doc, wr: Writer) -> str:
@@ -784,7 +797,7 @@ class Composer:
             wr.para(f"{me} ban hành Kế hoạch {verb} {wr.short(parent, 'promul', 'implements')}"
                     f"{self._scope(doc)}, cụ thể như sau:")
         else:
-            wr.para(f"{me} ban hành Kế hoạch {_low1(getattr(doc, 'title', ''))[:0]}{self._plan_name(doc)} như sau:")
+            wr.para(f"{me} ban hành Kế hoạch {self._plan_name(doc)} như sau:")
 
     def _scope(self, doc: Doc) -> str:
         b = doc.body
@@ -815,7 +828,7 @@ class Composer:
         if targets and rng.random() < 0.7:
             k = rng.randint(1, len(targets))
             docs = targets[:k]
-            cites = [wr.short(d, "purpose", "implements") for d in docs]
+            cites = [wr.short(d, "purpose", ("implements", "cites")) for d in docs]
             joined = cites[0] if len(cites) == 1 else ", ".join(cites[:-1]) + " và " + cites[-1]
             items.insert(rng.randint(0, len(items)), rng.choice((
                 f"Triển khai thực hiện nghiêm túc, hiệu quả các nhiệm vụ, giải pháp tại {joined}.",
@@ -908,15 +921,14 @@ class Composer:
 
     def task(self, doc: Doc, wr: Writer, label: str, title: str, style: str, units, year: int) -> None:
         rng, w = self.rng, self.w
-        wr.line(f"{label}. {title}") if style != "groups" else wr.para(f"{label}. {title}")
+        wr.para(f"{label}. {title}")
         content = rng.sample(D.TASK_CONTENT, rng.randint(1, 3))
         extra = None
         if rng.random() < 0.3 and doc.body.place is not None:
             d = w.local_doc(doc.body.place, doc.date) if rng.random() < 0.6 else w.letter(doc.body.place, doc.date)
-            extra = rng.choice((
-                f"Thực hiện chế độ báo cáo theo quy định tại {wr.cite(d, 'body', 'cites', nest=0, issuer=rng.random() < 0.5)}.",
-                f"Bảo đảm đúng các yêu cầu tại {wr.cite(d, 'body', 'cites', nest=0)}.",
-            ))
+            tpl = rng.choice(("Thực hiện chế độ báo cáo theo quy định tại {}.", "Bảo đảm đúng các yêu cầu tại {}."))
+            hide = doc.body.kind != "commune" and rng.random() < 0.4
+            extra = tpl.format(wr.cite(d, "body", "cites", nest=0, issuer=not hide))
         elif rng.random() < 0.25 and wr.layout == "pdf":
             # a footnote marker glued to a symbol: "Tích cực triển khai Quyết định số 70/2024/QĐ-UBND1, ..."
             d = self.note_docs(doc, 1)[0]
@@ -997,7 +1009,7 @@ class Composer:
         rng = self.rng
         body = doc.body
         wr.blank()
-        wr.line("Nơi nhận:")
+        wr.hline("Nơi nhận:")
         rec = []
         if body.kind == "ministry":
             rec.append(("Thủ tướng Chính phủ", "Thủ tướng Chính phủ (để báo cáo);"))
@@ -1017,16 +1029,17 @@ class Composer:
             rec.append((f"Ủy ban nhân dân {p.full}", f"UBND {p.t} (để báo cáo);"))
             rec.append((None, f"Thường trực Đảng ủy {body.commune.kind};"))
         for canon, line in rec:
-            wr.line("- " + line)
+            wr.hline("- " + line)
             if canon:
                 wr.unit(canon, re.sub(r"\s*\(.*$|;$", "", line))
-        wr.line("- Lưu: VT.")
+        wr.hline("- Lưu: VT.")
+        wr.blank()
         sign = self.signer(doc)
         for l in sign[0]:
-            wr.line(l)
+            wr.hline(l)
         wr.blank()
         wr.blank()
-        wr.line(sign[1])
+        wr.hline(sign[1])
         wr.signer = sign  # type: ignore[attr-defined]
 
     def signer(self, doc: Doc) -> tuple[list[str], str, str]:
@@ -1067,6 +1080,7 @@ class Generator:
         self.comp = Composer(self.w, self.rng)
         self.max_depth = 0
         self.chain_place = self.rng.choice(self.w.places)
+        self.last: Doc | None = None
 
     def sched_date(self, i: int) -> dt.date:
         span = (END - START).days
@@ -1087,12 +1101,15 @@ class Generator:
                     levels.append(lv)
                     weights.append(wt)
             level = rng.choices(levels, weights)[0]
-        cands = self._parents(level, place, date)
         parent = None
-        if cands:
-            parent = cands[-1] if i < 7 else rng.choice(list(cands)[-8:])
-        elif level >= 3:
-            level = 2
+        if i < 7:
+            parent = self.last if level > 1 else None
+        else:
+            cands = self._parents(level, place, date)
+            if cands:
+                parent = rng.choice(list(cands)[-8:])
+            elif level >= 3:
+                level = 2
         # issuer
         theme = parent.theme if parent is not None else rng.choice(D.THEMES)
         ti = D.THEMES.index(theme)
@@ -1149,9 +1166,7 @@ class Generator:
             if pool:
                 if date is None:
                     return True
-                ok = [d for d in pool if d.date < date]
-                if ok:
-                    return ok
+                return pool
         return [] if date is not None else False
 
     def register(self, doc: Doc) -> None:
@@ -1258,6 +1273,7 @@ def generate(out_dir: Path | str, docs: int, seed: int, progress: Callable[[int,
         levels[doc.level] += 1
         layouts[layout] += 1
         g.register(doc)
+        g.last = doc
         if progress is not None and (i + 1) % step == 0:
             progress(i + 1, docs)
     if progress is not None and docs % step:

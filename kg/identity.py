@@ -270,9 +270,7 @@ def group_sources(records: list[dict]) -> list[SourceGroup]:
             gid = f"{ident(number)}|{fold(issuer or '') if issuer_matters(number) else ''}|{year_of(date, number) or ''}"
         else:
             gid = unnumbered_id(doc_type, issuer, title)
-        recips = []
-        for d in docs[:1]:
-            recips = list(d.get("recipients") or [])
+        recips = next((list(d["recipients"]) for d in docs if d.get("recipients")), [])
         groups.append(SourceGroup(
             id=gid, records=recs, number=number, ident=key_id(number) if number else None, doc_type=doc_type,
             title=title, issuer=issuer, issued_date=date, year=year_of(date, number), signer=first("signer"),

@@ -529,6 +529,49 @@ def build_table_html(path: Path) -> None:
         encoding="utf-8")
 
 
+def build_table_pdf(path: Path, push: float = 0) -> None:
+    """The same table drawn by fpdf2 (each cell a stroked rectangle, colspan and rowspan), pushed down by `push`
+    points so that it runs over a page break and repeats its header row there."""
+    fpdf = pytest.importorskip("fpdf")
+    from fpdf.fonts import FontFace
+    pdf = fpdf.FPDF(unit="pt", format="A4")
+    pdf.add_font("body", "", font_file())
+    pdf.set_font("body", size=12)
+    pdf.add_page()
+    for p in INTRO:
+        pdf.multi_cell(0, 16, p, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(push)
+    with pdf.table(col_widths=(30, 170, 100, 100, 80), line_height=15, headings_style=FontFace(),
+                   repeat_headings=1) as table:
+        row = table.row()
+        for h in HEADER:
+            row.cell(h)
+        i = 0
+        while i < len(ROWS):
+            label, title, lead, support, deadline = ROWS[i]
+            row = table.row()
+            row.cell(label)
+            if lead is None:
+                row.cell(title, colspan=4)
+                i += 1
+                continue
+            span = 1
+            while i + span < len(ROWS) and ROWS[i + span][2] == "":
+                span += 1
+            row.cell(title)
+            row.cell(lead, rowspan=span)
+            row.cell(support)
+            row.cell(deadline)
+            for k in range(1, span):
+                l2, t2, _, s2, d2 = ROWS[i + k]
+                row = table.row()
+                for v in (l2, t2, s2, d2):
+                    row.cell(v)
+            i += span
+    pdf.multi_cell(0, 16, "Nơi nhận:")
+    pdf.output(str(path))
+
+
 def tasks_of(rec: dict) -> list:
     return [(t["label"], t["lead"], t["support"], t["deadline"]) for t in rec["tasks"]]
 
@@ -537,16 +580,24 @@ def test_flattened_task_table_is_read_by_the_text_path():
     assert tasks_of(extract_text(table_plain_text(), "table.txt")) == EXPECTED_TASKS
 
 
-@pytest.mark.parametrize("fmt", ["docx", "html"])
+@pytest.mark.parametrize("fmt", ["docx", "html", "pdf", "pdf-over-a-page-break"])
 def test_task_table_becomes_tasks(tmp_path, fmt):
-    path = tmp_path / f"plan.{fmt}"
-    (build_table_docx if fmt == "docx" else build_table_html)(path)
+    path = tmp_path / f"plan.{fmt[:4].rstrip('-')}"
+    if fmt.startswith("pdf"):
+        pytest.importorskip("pypdfium2")
+        build_table_pdf(path, push=420 if fmt != "pdf" else 0)
+    else:
+        (build_table_docx if fmt == "docx" else build_table_html)(path)
     text = read_any(path)
     assert "\n|\nSTT\n|\nNội dung nhiệm vụ\n|\n" in text
     rec = extract_text(text, path.name)
     assert tasks_of(rec) == EXPECTED_TASKS
     base = extract_text(table_plain_text(), "table.txt")
     assert summary(rec) == summary(base)
+    if fmt == "pdf-over-a-page-break":
+        import pypdfium2
+        assert len(pypdfium2.PdfDocument(str(path))) == 2
+        assert text.count("\nSTT\n") == 1  # the repeated header row is dropped
 
 
 # --- DOCX details -----------------------------------------------------------------------------------------

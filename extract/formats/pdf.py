@@ -50,14 +50,16 @@ class Line:
     size: float = 0.0
     text: str = ""
     segments: list[tuple[float, float, str]] = field(default_factory=list)  # (x0, x1, text) split at wide gaps
+    table: list[list[str]] | None = None  # a ruled table standing in the page's flow as one block
+    box: tuple[float, float] | None = None
 
     @property
     def x0(self) -> float:
-        return min(g.x0 for g in self.glyphs)
+        return self.box[0] if self.box else min(g.x0 for g in self.glyphs)
 
     @property
     def x1(self) -> float:
-        return max(g.x1 for g in self.glyphs)
+        return self.box[1] if self.box else max(g.x1 for g in self.glyphs)
 
 
 def _open(data: bytes):
@@ -112,18 +114,171 @@ def _glyphs(tp, raw) -> tuple[list[Glyph], int]:
     return out, unmapped
 
 
-def _rules(page, pdfium) -> list[tuple[float, float, float]]:
-    """Thin horizontal drawn rules of a page: (x0, x1, y)."""
-    out = []
+def _rules(page, pdfium) -> tuple[list[tuple[float, float, float]], list[tuple[float, float, float]]]:
+    """Drawn horizontal rules (x0, x1, y) and vertical rules (y0, y1, x) of a page: thin lines or filled bars,
+    and the axis-parallel edges of stroked paths (table cells drawn as rectangles)."""
+    raw = pdfium.raw
+    hs: list[tuple[float, float, float]] = []
+    vs: list[tuple[float, float, float]] = []
     try:
-        objs = page.get_objects(filter=[pdfium.raw.FPDF_PAGEOBJ_PATH], max_depth=3)
-        for obj in objs:
-            x0, y0, x1, y1 = obj.get_bounds()
-            if y1 - y0 <= 2.5 and x1 - x0 >= 30:
-                out.append((x0, x1, (y0 + y1) / 2))
+        objs = list(page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=1))
     except Exception:  # a broken object list costs the rules, not the page
-        return out
+        return hs, vs
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    px, py = ctypes.c_float(), ctypes.c_float()
+    for obj in objs:
+        try:
+            x0, y0, x1, y1 = obj.get_bounds()
+        except Exception:
+            continue
+        if y1 - y0 <= 2.5 and x1 - x0 >= 4:
+            hs.append((x0, x1, (y0 + y1) / 2))
+            continue
+        if x1 - x0 <= 2.5 and y1 - y0 >= 4:
+            vs.append((y0, y1, (x0 + x1) / 2))
+            continue
+        if not raw.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke)) or not stroke.value:
+            continue
+        n = raw.FPDFPath_CountSegments(obj)
+        if n <= 0 or n > 400:
+            continue
+        m = obj.get_matrix()
+        start = prev = None
+        for i in range(n):
+            seg = raw.FPDFPath_GetPathSegment(obj, i)
+            if not seg or not raw.FPDFPathSegment_GetPoint(seg, ctypes.byref(px), ctypes.byref(py)):
+                continue
+            pt = m.on_point(px.value, py.value)
+            kind = raw.FPDFPathSegment_GetType(seg)
+            if kind == raw.FPDF_SEGMENT_MOVETO:
+                start = prev = pt
+                continue
+            if prev is not None and kind == raw.FPDF_SEGMENT_LINETO:
+                _edge(prev, pt, hs, vs)
+            prev = pt
+            if raw.FPDFPathSegment_GetClose(seg) and start is not None:
+                _edge(pt, start, hs, vs)
+                prev = start
+    return hs, vs
+
+
+def _edge(a, b, hs, vs) -> None:
+    (ax, ay), (bx, by) = a, b
+    if abs(ay - by) <= 1.0 and abs(ax - bx) >= 4:
+        hs.append((min(ax, bx), max(ax, bx), (ay + by) / 2))
+    elif abs(ax - bx) <= 1.0 and abs(ay - by) >= 4:
+        vs.append((min(ay, by), max(ay, by), (ax + bx) / 2))
+
+
+# --- ruled tables -----------------------------------------------------------------------------------------
+@dataclass
+class Grid:
+    xs: list[float]  # column boundaries, left to right
+    ys: list[float]  # row boundaries, top to bottom (descending y)
+    hs: list[tuple[float, float, float]]
+    vs: list[tuple[float, float, float]]
+
+    def has_v(self, x: float, top: float, bottom: float) -> bool:
+        mid = (top + bottom) / 2
+        return any(abs(sx - x) <= 2 and y0 - 1 <= mid <= y1 + 1 for y0, y1, sx in self.vs)
+
+    def has_h(self, y: float, left: float, right: float) -> bool:
+        mid = (left + right) / 2
+        return any(abs(sy - y) <= 2 and x0 - 1 <= mid <= x1 + 1 for x0, x1, sy in self.hs)
+
+    def cell_of(self, x: float, y: float) -> tuple[int, int] | None:
+        if not (self.xs[0] - 1 <= x <= self.xs[-1] + 1 and self.ys[-1] - 1 <= y <= self.ys[0] + 1):
+            return None
+        c = max(0, min(len(self.xs) - 2, sum(1 for b in self.xs[1:-1] if x > b)))
+        r = max(0, min(len(self.ys) - 2, sum(1 for b in self.ys[1:-1] if y < b)))
+        return r, c
+
+
+def _cluster_values(values: list[float], tol: float = 2.0) -> list[float]:
+    out: list[list[float]] = []
+    for v in sorted(values):
+        if out and v - out[-1][-1] <= tol:
+            out[-1].append(v)
+        else:
+            out.append([v])
+    return [sum(g) / len(g) for g in out]
+
+
+def _grids(hs, vs) -> list[Grid]:
+    """Tables: groups of crossing horizontal and vertical rules with at least two cells."""
+    items = [("h", h) for h in hs] + [("v", v) for v in vs]
+    parent = list(range(len(items)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, (ki, a) in enumerate(items):
+        if ki != "h":
+            continue
+        for j, (kj, b) in enumerate(items):
+            if kj == "v" and a[0] - 2 <= b[2] <= a[1] + 2 and b[0] - 2 <= a[2] <= b[1] + 2:
+                parent[find(i)] = find(j)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(items)):
+        groups.setdefault(find(i), []).append(i)
+    out = []
+    for members in groups.values():
+        gh = [items[i][1] for i in members if items[i][0] == "h"]
+        gv = [items[i][1] for i in members if items[i][0] == "v"]
+        xs = _cluster_values([v[2] for v in gv])
+        ys = sorted(_cluster_values([h[2] for h in gh]), reverse=True)
+        if len(xs) < 2 or len(ys) < 2 or (len(xs) - 1) * (len(ys) - 1) < 2:
+            continue
+        out.append(Grid(xs, ys, gh, gv))
     return out
+
+
+def _table_block(grid: Grid, glyphs: list[Glyph], size: float) -> Line | None:
+    """The table's rows of cell texts; a cell spanning columns once, a cell spanning rows in each of them."""
+    nr, nc = len(grid.ys) - 1, len(grid.xs) - 1
+    parent = {(r, c): (r, c) for r in range(nr) for c in range(nc)}
+
+    def find(k):
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for r in range(nr):
+        top, bottom = grid.ys[r], grid.ys[r + 1]
+        for c in range(nc):
+            left, right = grid.xs[c], grid.xs[c + 1]
+            if c + 1 < nc and not grid.has_v(grid.xs[c + 1], bottom, top):
+                parent[find((r, c + 1))] = find((r, c))
+            if r + 1 < nr and not grid.has_h(grid.ys[r + 1], left, right):
+                parent[find((r + 1, c))] = find((r, c))
+    cells: dict[tuple[int, int], list[Glyph]] = {}
+    for g in glyphs:
+        rc = grid.cell_of((g.x0 + g.x1) / 2, g.oy + 0.3 * g.size)
+        if rc is not None:
+            cells.setdefault(find(rc), []).append(g)
+    if not cells:
+        return None
+    text = {k: "\n".join(ln.text for ln in _cluster(v)) for k, v in cells.items()}
+    rows: list[list[str]] = []
+    prev_roots: list = []
+    for r in range(nr):
+        roots = []
+        for c in range(nc):
+            k = find((r, c))
+            if not roots or roots[-1] != k:
+                roots.append(k)
+        if roots == prev_roots:
+            continue  # a band of rows merged whole: one row
+        prev_roots = roots
+        rows.append([text.get(k, "") for k in roots])
+    rows = [row for row in rows if any(x.strip() for x in row)]
+    if not rows:
+        return None
+    return Line([], grid.ys[0], size, "", [(grid.xs[0], grid.xs[-1], "table")], rows, (grid.xs[0], grid.xs[-1]))
 
 
 # --- lines ----------------------------------------------------------------------------------------------
@@ -213,7 +368,7 @@ class Page:
     bottom_number: str | None
 
 
-def _page(lines: list[Line], rules, body_size: float) -> Page:
+def _page(lines: list[Line], rules: list[tuple[float, float, float]], body_size: float) -> Page:
     top_no = bottom_no = None
     if lines and _PAGE_NO.match(lines[0].text) and len(lines) > 1:
         top_no = re.search(r"\d+", lines[0].text).group(0)
@@ -256,12 +411,32 @@ def _is_wide_gap(lines: list[Line], i: int) -> bool:
     return i > 0 and lines[i - 1].base - lines[i].base > 6 * max(lines[i].size, 1.0)
 
 
+def _join_split_tables(pages: list[Page]) -> None:
+    """A table that runs over a page break is one table: the next page's part (its repeated header row
+    dropped) joins the rows of the part above, so no page furniture falls between the cells."""
+    for a, b in zip(pages, pages[1:]):
+        if not a.lines or not b.lines or a.lines[-1].table is None or b.lines[0].table is None:
+            continue
+        top, cont = a.lines[-1].table, b.lines[0].table
+        if max(map(len, top)) != max(map(len, cont)):
+            continue
+        if cont and top and cont[0] == top[0]:
+            cont = cont[1:]
+        top.extend(cont)
+        b.lines.pop(0)
+
+
 def _body_lines(lines: list[Line]) -> list[str]:
-    """Lines of the page body; side-by-side columns are read one after the other."""
+    """Lines of the page body; side-by-side columns are read one after the other; a ruled table is written
+    one cell per line between blank lines."""
     out: list[str] = []
     i = 0
     while i < len(lines):
         ln = lines[i]
+        if ln.table is not None:
+            out.append("\n" + flat.table(ln.table).rstrip("\n") + "\n\n")
+            i += 1
+            continue
         if len(ln.segments) < 2:
             out.append(ln.text)
             i += 1
@@ -337,15 +512,28 @@ def read_pdf(data: bytes) -> str:
                 sizes[k] = sizes.get(k, 0) + 1
     body_size = max(sizes, key=lambda k: (sizes[k], k))
 
-    out: list[str] = []
-    for glyphs, _, rules in pages_glyphs:
+    pages: list[Page] = []
+    for glyphs, _, (hs, vs) in pages_glyphs:
         if not glyphs:
             continue
-        pg = _page(_cluster(glyphs), rules, body_size)
+        blocks: list[Line] = []
+        for grid in _grids(hs, vs):
+            inside = [g for g in glyphs if grid.cell_of((g.x0 + g.x1) / 2, g.oy + 0.3 * g.size) is not None]
+            block = _table_block(grid, inside, body_size) if inside else None
+            if block is not None:
+                blocks.append(block)
+                ids = {id(g) for g in inside}
+                glyphs = [g for g in glyphs if id(g) not in ids]
+        lines = sorted((_cluster(glyphs) if glyphs else []) + blocks, key=lambda ln: -ln.base)
+        pages.append(_page(lines, hs, body_size))
+    _join_split_tables(pages)
+
+    out: list[str] = []
+    for pg in pages:
         parts: list[str] = []
         if pg.top_number:
             parts.append(f"\n\n{pg.top_number}\n\n")
-        body = [x for x in _body_lines(pg.lines)]
+        body = _body_lines(pg.lines)
         while body and not body[0].strip():
             body.pop(0)
         if body:
