@@ -1,7 +1,7 @@
 """The `kg` command: parses arguments and prints; the work is done by extract/, kg/ and queries/."""
 from __future__ import annotations
 
-import json
+import importlib
 import sys
 
 import click
@@ -20,12 +20,15 @@ def cli() -> None:
 cli.add_command(extract_cmd)
 cli.add_command(eval_cmd)
 
-try:  # the graph commands live in their own module
-    from .cli_graph import register as _register_graph
-except ImportError:  # pragma: no cover - during bootstrap only
-    _register_graph = None
-if _register_graph:
-    _register_graph(cli)
+# Each group of commands lives in its own module with a register(cli) function.
+for _name in ("cli_graph", "cli_neo4j", "cli_web", "cli_bench"):
+    try:
+        _mod = importlib.import_module(f".{_name}", __package__)
+    except ModuleNotFoundError as _e:
+        if _e.name != f"{__package__}.{_name}":
+            raise
+        continue
+    _mod.register(cli)
 
 
 def main() -> None:
