@@ -714,6 +714,18 @@ def test_html_in_a_legacy_charset_and_with_broken_markup():
                                 "1. Nhiệm vụ một", "", "2. Nhiệm vụ hai", "", "Hết & hết", ""]
 
 
+def test_html_page_wrapped_in_one_form_keeps_its_body():
+    """ASP.NET portals put the whole page in one <form>; a search box is a small form of its own."""
+    body = "".join(f"<p>{p}</p>" for p in INTRO)
+    page = ('<html><body><form id="aspnetForm" method="post"><div class="header-search"><form class="search">'
+            '<input name="q"><span>Tìm kiếm văn bản</span></form></div>'
+            f'<div id="divContentDoc"><div class="content1">{body}</div></div>'
+            '<div class="footer-links">Liên kết website</div></form></body></html>')
+    text = read_bytes(page.encode("utf-8"), "d.html")
+    assert text.split("\n\n")[0] == INTRO[0] and INTRO[-1] in text
+    assert "Tìm kiếm" not in text and "Liên kết" not in text
+
+
 # --- dispatch and failures -------------------------------------------------------------------------------
 def test_dispatch_by_magic_bytes_then_suffix(tmp_path):
     assert SUFFIXES == {".pdf", ".docx", ".html", ".htm"}
@@ -737,6 +749,21 @@ def test_pdf_without_text_layer_needs_ocr(tmp_path):
     path = tmp_path / "scan.pdf"
     pdf.output(str(path))
     with pytest.raises(InputError, match="PDF has no text layer: it needs OCR"):
+        read_any(path)
+
+
+def test_pdf_with_a_password_says_so(tmp_path):
+    fpdf = pytest.importorskip("fpdf")
+    pytest.importorskip("pypdfium2")
+    from fpdf.enums import EncryptionMethod
+    pdf = fpdf.FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=12)
+    pdf.cell(text="Ke hoach so 1/KH-UBND")
+    pdf.set_encryption(owner_password="o", user_password="secret", encryption_method=EncryptionMethod.RC4)
+    path = tmp_path / "locked.pdf"
+    pdf.output(str(path))
+    with pytest.raises(InputError, match="encrypted with a password"):
         read_any(path)
 
 

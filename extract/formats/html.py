@@ -19,16 +19,17 @@ from . import flat
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
         "track", "wbr", "keygen"}
 DROP_TAGS = {"script", "style", "noscript", "template", "svg", "math", "nav", "header", "footer", "aside",
-             "form", "button", "select", "textarea", "iframe", "object", "embed", "canvas", "video", "audio",
-             "map", "dialog", "head", "title"}
+             "button", "select", "textarea", "iframe", "object", "embed", "canvas", "video", "audio",
+             "map", "dialog", "head", "title", "label", "input", "option"}
+FORM_TEXT = 500  # a <form> with more text than this wraps the page (ASP.NET portals), it is no search box
 BLOCK = {"address", "article", "blockquote", "center", "dd", "div", "dl", "dt", "figcaption", "figure",
          "h1", "h2", "h3", "h4", "h5", "h6", "hr", "li", "main", "ol", "p", "pre", "section", "ul", "caption",
          "body", "html", "fieldset", "legend", "details", "summary"}
 # class or id words of page furniture (matched as whole words of the name split at -, _ and camelCase)
 NOISE = re.compile(
     r"^(?:nav|navs|navbar|navigation|menu|menus|megamenu|submenu|feedback|download|downloads|share|sharing|"
-    r"social|comment|comments|breadcrumb|breadcrumbs|sidebar|toolbar|tools|advert|advertisement|ads|banner|"
-    r"popup|modal|cookie|cookies|login|signin|rating|related|pagination|pager|print|subscribe|tags|hidden)$")
+    r"social|comment|comments|breadcrumb|breadcrumbs|sidebar|toolbar|advert|advertisement|ads|banner|"
+    r"popup|modal|cookie|cookies|login|signin|rating|related|pagination|pager|subscribe|hidden)$")
 # known containers of a document's full text on Vietnamese legal portals
 CONTENT = re.compile(
     r"^(?:content1|divcontentdoc|toanvancontent|toanvan|fulltext|full-text|noidung|noi-dung|vbcontent|"
@@ -37,12 +38,14 @@ CONTENT = re.compile(
 _SPLIT = re.compile(r"[\s_\-:.]+|(?<=[a-z])(?=[A-Z])")
 
 
-@dataclass
+@dataclass(eq=False)
 class Node:
     tag: str
     attrs: dict[str, str] = field(default_factory=dict)
     children: list["Node | str"] = field(default_factory=list)
     parent: "Node | None" = None
+    _noise: bool | None = None
+    _len: int | None = None
 
 
 class _Builder(HTMLParser):
@@ -128,8 +131,16 @@ def _hidden(node: Node) -> bool:
 
 
 def _noise(node: Node) -> bool:
+    if node._noise is None:
+        node._noise = _is_noise(node)
+    return node._noise
+
+
+def _is_noise(node: Node) -> bool:
     if node.tag in DROP_TAGS or _hidden(node):
         return True
+    if node.tag == "form":
+        return _text_len(node) < FORM_TEXT
     if node.attrs.get("role") in ("navigation", "banner", "contentinfo", "search", "complementary", "dialog"):
         return True
     if node.tag == "a" and re.search(r"\.(?:pdf|docx?|zip|rar|xlsx?)(?:[?#]|$)", node.attrs.get("href", ""), re.I):
@@ -148,13 +159,16 @@ def _find_all(node: Node, pred) -> list[Node]:
 
 
 def _text_len(node: Node) -> int:
-    n = 0
-    for ch in node.children:
-        if isinstance(ch, str):
-            n += len(ch.strip())
-        elif not _noise(ch):
-            n += _text_len(ch)
-    return n
+    """Characters of text under node, page furniture left out (cached: it is asked for again and again)."""
+    if node._len is None:
+        n = 0
+        for ch in node.children:
+            if isinstance(ch, str):
+                n += len(ch.strip())
+            elif not _noise(ch):
+                n += _text_len(ch)
+        node._len = n
+    return node._len
 
 
 def _main(root: Node) -> Node:
