@@ -16,7 +16,7 @@ NUM = r"\d{1,5}(?:\.\d{1,3})?"
 _LB = r"(?<![\d./\-_:A-Za-z])"
 _END = r"(?P<fn>\d{1,2})?(?![\d]|[^\W\d_])"
 SYMBOL = re.compile(
-    rf"{_LB}(?:"
+    rf"(?=\d){_LB}(?:"
     # Party: 57-NQ/TW, 31-\n\nNQ/TW, 187, 188-KL/TW, 24-NQ_TW
     rf"(?P<pnum>{NUM}(?:[ \t]*,[ \t]*{NUM})*)[ \t]?-\s{{0,5}}(?P<ptype>{CODE})[ \t]*[/_][ \t]*(?P<pbody>{CODE})"
     # State: 2531/QĐ-UBND, 70/2024/QĐ-UBND, 2531_QĐ-UBND, 1927/KH-\nUBND, 45/2019/QH14

@@ -12,17 +12,11 @@ _SEPARATOR = re.compile(r"^[ \t_\u00a0]{20,}$|^_{5,}[ \t]*$", re.M)
 _PAGE_START = re.compile(r"^ (?=[^\s])", re.M)
 _GAP = re.compile(r"\n[ \t]*\n[ \t]*\n[ \t]*\n")
 _PAGE_NUMBER = re.compile(r"^[ \t]*\d{1,3}[ \t]*$", re.M)
-_BOILERPLATE = [
-    re.compile(p, re.M | re.I)
-    for p in (
-        r"^\s*Open navigation\s*$",
-        r"^\s*Tải về văn bản.*$",
-        r"^\s*Câu trả lời này có giúp ích.*$",
-        r"^\s*Send feedback\s*$",
-        r"^\s*Rất tiếc là chúng tôi không giúp được.*$",
-        r"^\s*(?:Lưu|In|Chia sẻ|Đăng nhập|Đăng ký|Theo dõi văn bản)\s*$",
-    )
-]
+# Lines of saved legal-portal pages that belong to the page, not the document (one pattern, one scan).
+_BOILERPLATE = [re.compile(
+    r"^[ \t]*(?:Open navigation|Send feedback|Lưu|In|Chia sẻ|Đăng nhập|Đăng ký|Theo dõi văn bản)[ \t]*$"
+    r"|^[ \t]*(?:Tải về văn bản|Câu trả lời này có giúp ích|Rất tiếc là chúng tôi không giúp được)[^\n]*$",
+    re.M | re.I)]
 _WEB_TITLE = re.compile(
     r"\A\s*(?:Open navigation\s*)?(?P<t>(?:Công văn|Kế hoạch|Quyết định|Nghị quyết|Chỉ thị|Thông tư|Nghị định|Văn bản)"
     r" [^\n]*\d[^\n]*)\n", re.I)

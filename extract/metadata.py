@@ -215,7 +215,8 @@ def _issuer_from_promulgation(meta: Meta, body: str) -> None:
 @functools.cache
 def _signer_re() -> re.Pattern:
     alts = "|".join(re.escape(u) for u, _ in tables.signer_titles())
-    return re.compile(rf"(?<![A-ZĐÀ-Ỹ])(?P<t>{alts})(?![A-ZĐÀ-Ỹ])")
+    firsts = "".join(sorted({u[0] for u, _ in tables.signer_titles()}))
+    return re.compile(rf"(?=[{firsts}])(?<![A-ZĐÀ-Ỹ])(?P<t>{alts})(?![A-ZĐÀ-Ỹ])")
 
 
 _NAME = re.compile(rf"(?P<n>(?:[{UPPER}][{LOWER}]+[ \t]){{1,4}}[{UPPER}][{LOWER}]+)[ \t\xa0]*(?=\n|\||$)")

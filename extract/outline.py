@@ -1,9 +1,11 @@
 """The outline: numbered headings (I., 1., 1.1., 2.6.1., a), -) with spans and their titles."""
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
+from .letters import LOWER, UPPER
 from .text import collapse
 
 _ROMAN = r"[IVXLC]{1,6}"
@@ -52,7 +54,7 @@ def read_outline(body: str, lo: int = 0, hi: int | None = None) -> list[Heading]
         while ts < hi and body[ts] in " \t":
             ts += 1
         if ts < hi and body[ts] == "\n":  # "1.\nCông tác tham mưu": the title is on the next line
-            nxt = re.compile(r"\S").search(body, ts, hi)
+            nxt = _NONSPACE.search(body, ts, hi)
             ts = nxt.start() if nxt else ts
         te = heading_end(body, ts, hi)
         title = collapse(body[ts:te])
@@ -64,15 +66,25 @@ def read_outline(body: str, lo: int = 0, hi: int | None = None) -> list[Heading]
     return out
 
 
-def _head_only(text: str) -> bool:
+@functools.cache
+def _heads_lower() -> frozenset[str]:
     from . import tables
+    return frozenset(h.lower() for h in tables.unit_heads())
+
+
+def _head_only(text: str) -> bool:
     t = " ".join(text.split()).lower()
-    return bool(t) and any(t == h.lower() for h in tables.unit_heads())
+    return bool(t) and t in _heads_lower()
+
+
+_UPPER = re.compile(rf"[{UPPER}]")
+_LETTER = re.compile(rf"[{UPPER}{LOWER}]")
 
 
 def _uppercase_heading(title: str) -> bool:
-    letters = [c for c in title[:60] if c.isalpha()]
-    return len(letters) >= 2 and sum(c.isupper() for c in letters) / len(letters) > 0.6
+    head = title[:60]
+    n = len(_LETTER.findall(head))
+    return n >= 2 and len(_UPPER.findall(head)) / n > 0.6
 
 
 def _plausible_dotted(label: str) -> bool:
@@ -86,13 +98,13 @@ def heading_end(body: str, ts: int, hi: int) -> int:
         nl = body.find("\n", pos, hi)
         line_end = hi if nl < 0 else nl
         line = body[pos:line_end]
-        stop = re.search(r"[.:](?=\s|$)", line)
-        if stop and not re.fullmatch(r"[\d.]+", line[: stop.start()].strip() or "x"):
+        stop = _STOP.search(line)
+        if stop and not _NUMBERS.fullmatch(line[: stop.start()].strip() or "x"):
             return pos + stop.start()
         if nl < 0:
             return line_end
         # find next non-blank line
-        m = re.compile(r"\S").search(body, nl, hi)
+        m = _NONSPACE.search(body, nl, hi)
         if not m:
             return line_end
         nxt_line_start = body.rfind("\n", 0, m.start()) + 1
@@ -106,6 +118,9 @@ def heading_end(body: str, ts: int, hi: int) -> int:
         pos = nxt_line_start
 
 
+_NONSPACE = re.compile(r"\S")
+_STOP = re.compile(r"[.:](?=\s|$)")
+_NUMBERS = re.compile(r"[\d.]+")
 _PLACE = re.compile(r"(?:Thành phố|Tỉnh|Hồ Chí Minh|Hà Nội)\b")
 
 

@@ -18,7 +18,7 @@ _SENT_RIGHT = re.compile(r"[.;!?](?=\s|$)|\n[ \t]*(?:[-+•–]|[a-zđ]\)|\d+(?:
 
 
 def collapse(s: str) -> str:
-    return WS.sub(" ", s).strip()
+    return " ".join(s.split())
 
 
 def nfc_with_map(raw: str) -> tuple[str, list[int] | None]:
@@ -121,7 +121,7 @@ def blank(text: str, spans: list[tuple[int, int]]) -> str:
         if e <= s:
             continue
         parts.append(text[pos:s])
-        parts.append(re.sub(r"[^\n]", " ", text[s:e]))
+        parts.append("\n".join(" " * len(piece) for piece in text[s:e].split("\n")))
         pos = e
     parts.append(text[pos:])
     return "".join(parts)

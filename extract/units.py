@@ -110,6 +110,7 @@ def expand(name: str) -> str:
     return " ".join(out)
 
 
+@functools.lru_cache(maxsize=65536)
 def clean(name: str) -> str:
     name = unicodedata.normalize("NFC", name).replace("Uỷ", "Ủy").replace("uỷ", "ủy").replace("UỶ", "ỦY")
     name = re.sub(r"\s+", " ", name).strip(" ,;.:-–()")
@@ -119,6 +120,7 @@ def clean(name: str) -> str:
     return name.strip(" ,;.:")
 
 
+@functools.lru_cache(maxsize=65536)
 def canonical(name: str, locality=None, issuer: str | None = None) -> str:
     """Canonical name of a unit as written in a document of `locality` issued by `issuer`."""
     name = clean(name)
@@ -241,6 +243,7 @@ def _title_case(s: str) -> str:
     return res[0].upper() + res[1:]
 
 
+@functools.lru_cache(maxsize=65536)
 def is_unit(name: str) -> bool:
     name = clean(name)
     if not name or unit_key(name) in _registry():

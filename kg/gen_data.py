@@ -115,6 +115,10 @@ DEPARTMENTS: dict[str, tuple[str, str | None, tuple[str, ...]]] = {
     "SDTTG": ("Sở Dân tộc và Tôn giáo", None, (
         "Phòng Chính sách dân tộc", "Phòng Quản lý tôn giáo", "Phòng Tuyên truyền và Hợp tác quốc tế")),
 }
+SECTORS = {"SNV": "nội vụ", "STC": "tài chính", "SGDĐT": "giáo dục và đào tạo", "SYT": "y tế", "STP": "tư pháp",
+           "SXD": "xây dựng", "SCT": "công thương", "SKHCN": "khoa học và công nghệ",
+           "SNNMT": "nông nghiệp và môi trường", "SVHTTDL": "văn hóa, thể thao và du lịch",
+           "SDTTG": "dân tộc và tôn giáo"}
 # codes of the departments whose symbol code the citation tables know (others are written with the UBND code)
 DEPT_SYMBOL = {"SNV": "SNV", "STC": "STC", "SGDĐT": "SGDĐT", "SYT": "SYT", "STP": "STP", "SXD": "SXD",
                "SCT": "SCT", "SKHCN": "SKHCN", "SNNMT": "SNNMT", "SVHTTDL": "SVHTTDL", "SDTTG": "SDTTG"}

@@ -235,7 +235,7 @@ class World:
             same = (name, canon) + ((abbr,) if abbr else ())
             self.bodies[k] = Body(canon, same, (canon,), code, "dept", place,
                                   header=("ỦY BAN NHÂN DÂN", place.cap, name.upper()), units=offices,
-                                  self_name=name, sector=_low1(name[3:]), dept=code)
+                                  self_name=name, sector=D.SECTORS[code], dept=code)
         return self.bodies[k]
 
     def commune_body(self, c: Commune) -> Body:
@@ -514,36 +514,37 @@ class Writer:
 # composing a plan
 # ---------------------------------------------------------------------------------------------------
 
-def _deadline(rng: random.Random, year: int) -> tuple[str, str | None, str | None]:
-    """(text, start, end) of a deadline around `year`."""
-    y = year
+def _deadline(rng: random.Random, issued: dt.date) -> tuple[str, str | None, str | None]:
+    """(text, start, end) of a deadline after a plan issued on `issued`."""
+    y = issued.year if issued.month <= 9 else issued.year + 1
+    m0 = issued.month if y == issued.year else 1
+    q0 = (m0 + 2) // 3
     r = rng.randrange(14)
     if r == 0:
-        q = rng.randint(1, 4)
+        q = rng.randint(q0, 4)
         return f"Quý {ROMAN[q - 1]} năm {y}", _iso(dt.date(y, 3 * q - 2, 1)), _iso(_month_end(y, 3 * q))
     if r == 1:
-        q = rng.randint(1, 4)
+        q = rng.randint(q0, 4)
         return f"Quý {q} năm {y}", _iso(dt.date(y, 3 * q - 2, 1)), _iso(_month_end(y, 3 * q))
-    if r == 2:
-        q1 = rng.randint(1, 3)
+    if r == 2 and q0 < 4:
+        q1 = rng.randint(q0, 3)
         q2 = rng.randint(q1 + 1, 4)
         return (f"Quý {ROMAN[q1 - 1]} và Quý {ROMAN[q2 - 1]} năm {y}", _iso(dt.date(y, 3 * q1 - 2, 1)),
                 _iso(_month_end(y, 3 * q2)))
-    if r == 3:
+    if r in (2, 3):
         return f"Quý IV năm {y} và Quý I năm {y + 1}", _iso(dt.date(y, 10, 1)), _iso(dt.date(y + 1, 3, 31))
     if r == 4:
         return rng.choice((f"Năm {y}", f"Trong năm {y}", f"Hoàn thành trong năm {y}")), f"{y}-01-01", f"{y}-12-31"
     if r == 5:
-        m = rng.randint(3, 12)
-        day = rng.choice((15, 30)) if m != 2 else 28
-        day = min(day, _month_end(y, m).day)
+        m = rng.randint(max(m0, 3), 12)
+        day = min(rng.choice((15, 30)), _month_end(y, m).day)
         return f"Trước ngày {day:02d}/{m}/{y}", None, _iso(dt.date(y, m, day))
     if r == 6:
-        m = rng.randint(1, 12)
+        m = rng.randint(m0, 12)
         txt = rng.choice((f"Tháng {m}/{y}", f"Trong tháng {m} năm {y}"))
         return txt, _iso(dt.date(y, m, 1)), _iso(_month_end(y, m))
     if r == 7:
-        if rng.random() < 0.5:
+        if m0 > 6 or rng.random() < 0.5:
             return f"6 tháng đầu năm {y + 1}", f"{y + 1}-01-01", f"{y + 1}-06-30"
         return f"6 tháng cuối năm {y}", f"{y}-07-01", f"{y}-12-31"
     if r == 8:
@@ -554,7 +555,7 @@ def _deadline(rng: random.Random, year: int) -> tuple[str, str | None, str | Non
         return "Sau khi Kế hoạch được ban hành", None, None
     if r == 11:
         return f"Năm {y} - {y + 1}", f"{y}-01-01", f"{y + 1}-12-31"
-    q = rng.randint(1, 4)
+    q = rng.randint(q0, 4)
     return f"Quý {ROMAN[q - 1]}/{y}", _iso(dt.date(y, 3 * q - 2, 1)), _iso(_month_end(y, 3 * q))
 
 
@@ -948,7 +949,7 @@ class Composer:
             lead, support = picks[:k], picks[k:]
             if rng.random() < 0.35 and doc.body.kind != "ministry":
                 support.append(("Các cơ quan, đơn vị liên quan", "các cơ quan, đơn vị liên quan"))
-        dl = _deadline(rng, year + (1 if doc.date.month >= 10 and rng.random() < 0.5 else 0)) if style != "plain" else (None, None, None)
+        dl = _deadline(rng, doc.date) if style != "plain" else (None, None, None)
         join = lambda xs: (", ".join(s for _, s in xs[:-1]) + " và " + xs[-1][1]) if len(xs) > 1 else xs[0][1]  # noqa: E731
         if style == "letters":
             L = iter("abcdđe")
@@ -1017,7 +1018,7 @@ class Composer:
         elif body.kind == "ubnd":
             p = body.place
             rec.append((None, rng.choice(D.RECIPIENTS_PROVINCE)))
-            rec.append(("Các sở, ban, ngành", f"Các sở, ban, ngành {p.t};"))
+            rec.append((f"Các sở, ban, ngành {p.t}", f"Các sở, ban, ngành {p.t};"))
             rec.append(("Ủy ban nhân dân các xã, phường", "UBND các xã, phường;"))
         elif body.kind == "dept":
             p = body.place

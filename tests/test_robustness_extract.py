@@ -78,7 +78,7 @@ _token = st.one_of(st.sampled_from(WORDS), st.text(alphabet=ALPHABET, min_size=1
 texts = st.lists(st.tuples(_token, st.sampled_from(SEPARATORS)), max_size=70).map(
     lambda parts: "".join(tok + sep for tok, sep in parts))
 
-PROPERTY_SETTINGS = settings(max_examples=150, deadline=None, derandomize=False,
+PROPERTY_SETTINGS = settings(max_examples=300, deadline=None,
                              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 SEED_DOC = (
