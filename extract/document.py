@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import citations, footnotes, layout, metadata, outline, relations, tables, tasks as tasks_mod, units
+from . import citations, footnotes, formats, layout, metadata, outline, relations, tables, tasks as tasks_mod, units
 from .decode import InputError, decode_bytes
 from .text import Text, collapse
 
@@ -26,9 +26,14 @@ class Context:
 
 
 def extract_file(path: str | Path) -> dict:
+    """A file of any supported format (text in any detected encoding, PDF, DOCX, saved HTML)."""
     path = Path(path)
     data = path.read_bytes()
-    text, encoding = decode_bytes(data)
+    kind = formats.format_of(data, path.name)
+    if kind:
+        text, encoding = formats.read_bytes(data, path.name), kind
+    else:
+        text, encoding = decode_bytes(data)
     rec = extract_text(text, path.name)
     rec["sha256"] = hashlib.sha256(data).hexdigest()
     rec["encoding"] = encoding

@@ -263,6 +263,7 @@ def _signature(meta: Meta, t: Text) -> None:
                 break
             if line.startswith(("Lưu", "LƯU")):
                 codes = re.sub(r"^Lưu\s*:?\s*", "", line, flags=re.I)
+                codes = re.split(r"\.\s|\s{2,}|\s(?=[A-ZĐ]{2,}\s[A-ZĐ]{2,})", codes)[0]
                 meta.drafting_units = [c.strip() for c in re.split(r"[,;]", codes) if c.strip() and c.strip() != "VT"]
                 break
             meta.recipients.append(line)

@@ -2,7 +2,8 @@
 stats. Parsing and printing only: the answers come from queries/ over a store backend.
 
 Exit codes: 0 done, 1 some inputs skipped, 2 usage error (bad option, malformed task id, empty
-query), 3 no single answer (unknown or ambiguous key), 4 store unusable (missing, newer version)."""
+query), 3 no single answer (unknown or ambiguous key), 4 store unusable (missing, newer version),
+5 graph server unusable (`--backend neo4j`: down, login refused, statement failed)."""
 from __future__ import annotations
 
 import functools
@@ -19,6 +20,8 @@ from queries.backend import Ambiguous, BadQuery, NotFound, QueryError
 from . import render
 from .cli_extract import extract_many, report_skipped
 from .identity import lookup_norm
+from .neo4j_backend import ServerError
+from .neo4j_options import backend_options, open_server_backend, server_error
 from .store import COLUMNS, DEFAULT_DB, SqliteBackend, Store, StoreError
 
 
@@ -55,13 +58,18 @@ def emit_json(obj, sort_keys: bool = False) -> None:
 
 
 def query_command(f):
-    """Open the store read-only, pass the backend, and turn every failure into one clear line."""
+    """Open the store read-only (or the graph server with --backend neo4j), pass the backend, and
+    turn every failure into one clear line."""
     @functools.wraps(f)
-    def wrapper(*args, db=None, **kwargs):
-        try:
-            b = SqliteBackend(Path(db) if db else DEFAULT_DB)
-        except StoreError as e:
-            raise StoreFailure(str(e)) from None
+    def wrapper(*args, db=None, backend="networkx", uri=None, user=None, password_env=None, database=None,
+                **kwargs):
+        if backend == "neo4j":
+            b = open_server_backend(uri, user, password_env, database)
+        else:
+            try:
+                b = SqliteBackend(Path(db) if db else DEFAULT_DB)
+            except StoreError as e:
+                raise StoreFailure(str(e)) from None
         try:
             return f(b, *args, **kwargs)
         except BadQuery as e:
@@ -70,6 +78,8 @@ def query_command(f):
             raise Failure(str(e)) from None
         except sqlite3.Error as e:
             raise StoreFailure(f"lỗi đọc kho: {e}") from None
+        except ServerError as e:
+            raise server_error(e) from None
         finally:
             b.close()
     return wrapper
@@ -135,6 +145,7 @@ def _draw(result: dict, fmt: str, as_json: bool, downstream: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "mermaid", "dot"]), default="text", show_default=True)
 @json_option
 @db_option
+@backend_options
 @query_command
 def trace_cmd(b, x, all_relations, fmt, as_json):
     """Nguồn gốc của X (số văn bản, tên tệp, hoặc mã nhiệm vụ VĂN_BẢN#MỤC) đến các văn bản gốc."""
@@ -147,6 +158,7 @@ def trace_cmd(b, x, all_relations, fmt, as_json):
 @click.option("--format", "fmt", type=click.Choice(["text", "mermaid", "dot"]), default="text", show_default=True)
 @json_option
 @db_option
+@backend_options
 @query_command
 def impact_cmd(b, x, all_relations, fmt, as_json):
     """Những văn bản, nhiệm vụ và đơn vị phát sinh từ X."""
@@ -163,6 +175,7 @@ def impact_cmd(b, x, all_relations, fmt, as_json):
 @click.option("--plan", metavar="X", help="Chỉ trong kế hoạch X.")
 @json_option
 @db_option
+@backend_options
 @query_command
 def tasks_cmd(b, unit, role, due_before, plan, as_json):
     """Mọi nhiệm vụ của một đơn vị trên mọi kế hoạch (tên không dấu cũng được)."""
@@ -177,6 +190,7 @@ def tasks_cmd(b, unit, role, due_before, plan, as_json):
 @click.argument("x")
 @json_option
 @db_option
+@backend_options
 @query_command
 def cites_cmd(b, x, as_json):
     """Mọi nơi dẫn văn bản X, kèm câu dẫn."""
@@ -191,6 +205,7 @@ def cites_cmd(b, x, as_json):
 @click.argument("doc", required=False)
 @json_option
 @db_option
+@backend_options
 @query_command
 def footnotes_cmd(b, doc, as_json):
     """Chú thích và các văn bản chúng dẫn; văn bản được nhiều kế hoạch dẫn."""
@@ -206,6 +221,7 @@ def footnotes_cmd(b, doc, as_json):
 @click.option("--html", "html_out", type=click.Path(dir_okay=False), help="Ghi trang displaCy của văn bản ra tệp.")
 @json_option
 @db_option
+@backend_options
 @query_command
 def show_cmd(b, x, html_out, as_json):
     """Thẻ văn bản: thông tin, căn cứ, văn bản thực hiện, nhiệm vụ, chú thích, nguồn."""
@@ -250,6 +266,7 @@ def _write_html(b, x: str, card: dict, out: str) -> None:
               help="Chỉ loại kết quả này (lặp lại được).")
 @json_option
 @db_option
+@backend_options
 @query_command
 def search_cmd(b, query, limit, kinds, as_json):
     """Tìm kiếm tự do (không phân biệt dấu, kể cả đ) trên văn bản, nhiệm vụ, chú thích."""
@@ -263,6 +280,7 @@ def search_cmd(b, query, limit, kinds, as_json):
 @click.command("units")
 @json_option
 @db_option
+@backend_options
 @query_command
 def units_cmd(b, as_json):
     """Danh mục đơn vị với mọi cách viết đã gặp."""
@@ -276,6 +294,7 @@ def units_cmd(b, as_json):
 @click.command("stats")
 @json_option
 @db_option
+@backend_options
 @query_command
 def stats_cmd(b, as_json):
     """Số liệu kho và các văn bản được dẫn nhưng chưa có (nên thu thập tiếp)."""

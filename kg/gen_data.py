@@ -349,6 +349,25 @@ TASK_CONTENT = (
     "Phát hiện, biểu dương, nhân rộng các mô hình hay, cách làm hiệu quả; kịp thời khen thưởng các tập thể, cá nhân có thành tích tiêu biểu.",
     "Xác định cụ thể các chỉ tiêu định lượng, bảo đảm có thể đo lường, kiểm tra, đánh giá được kết quả thực hiện.",
     "Bảo đảm sự phối hợp chặt chẽ, đồng bộ giữa các cấp, các ngành trong quá trình tổ chức thực hiện, tránh chồng chéo, bỏ sót nhiệm vụ.",
+    "Rà soát quy trình nội bộ, cắt giảm các bước trung gian không cần thiết, rút ngắn thời gian xử lý công việc.",
+    "Công khai kết quả thực hiện trên cổng thông tin điện tử của cơ quan, đơn vị để người dân, doanh nghiệp theo dõi, giám sát.",
+    "Lựa chọn một số địa bàn, lĩnh vực có điều kiện để thí điểm, sau đó đánh giá, nhân rộng.",
+    "Tăng cường trao đổi thông tin, chia sẻ dữ liệu giữa các cơ quan, đơn vị có liên quan trên môi trường điện tử.",
+    "Kịp thời cập nhật các quy định mới của Trung ương để điều chỉnh nội dung, biện pháp tổ chức thực hiện cho phù hợp.",
+    "Đưa kết quả thực hiện nhiệm vụ vào tiêu chí bình xét thi đua, khen thưởng hằng năm của cơ quan, đơn vị.",
+)
+
+# First sentences of a task's content ({t}: the task title in lower case, {s}: the theme).
+TASK_LEADS = (
+    "Tập trung {t}, bảo đảm thiết thực, hiệu quả, phù hợp với điều kiện thực tế của địa phương.",
+    "Xác định {t} là nhiệm vụ trọng tâm, thường xuyên của các cơ quan, đơn vị trong năm.",
+    "Ưu tiên nguồn lực để {t}, gắn với mục tiêu chung về {s}.",
+    "Chủ động xây dựng phương án, lộ trình để {t}; định kỳ đánh giá kết quả đạt được.",
+)
+TARGETS = (
+    "Phấn đấu đến năm {y}, {p}% cơ quan, đơn vị hoàn thành các chỉ tiêu về {s}.",
+    "Phấn đấu đến năm {y} có ít nhất {p}% hồ sơ, dữ liệu được cập nhật, chuẩn hóa và chia sẻ.",
+    "Bảo đảm đến năm {y}, tỷ lệ người dân, doanh nghiệp hài lòng đạt trên {p}%.",
 )
 
 PURPOSE = (
@@ -419,12 +438,27 @@ PM_DECISIONS = (
     "phê duyệt Chiến lược quốc gia về phòng, chống thiên tai đến năm 2030",
     "phê duyệt Chương trình mục tiêu quốc gia giảm nghèo bền vững giai đoạn 2021 - 2025",
 )
+# Laws: (name, number/symbol, date of adoption)
 LAWS = (
-    ("Luật Tổ chức chính quyền địa phương", "2025-06-16"),
-    ("Luật Ban hành văn bản quy phạm pháp luật", "2025-02-19"),
-    ("Luật Ngân sách nhà nước", "2025-06-25"),
-    ("Luật Tổ chức Chính phủ", "2025-02-18"),
+    ("Luật Tổ chức chính quyền địa phương", "77/2015/QH13", "2015-06-19"),
+    ("Luật Tổ chức chính quyền địa phương", "72/2025/QH15", "2025-06-16"),
+    ("Luật Ban hành văn bản quy phạm pháp luật", "80/2015/QH13", "2015-06-22"),
+    ("Luật Ban hành văn bản quy phạm pháp luật", "64/2025/QH15", "2025-02-19"),
+    ("Luật Ngân sách nhà nước", "83/2015/QH13", "2015-06-25"),
+    ("Luật Tổ chức Chính phủ", "76/2015/QH13", "2015-06-19"),
+    ("Luật Tổ chức Chính phủ", "63/2025/QH15", "2025-02-18"),
 )
+# the ministry that guides a department's sector
+DEPT_MINISTRY = {"SNV": "BNV", "STC": "BTC", "SGDĐT": "BGDĐT", "SYT": "BYT", "STP": "BTP", "SXD": "BXD",
+                 "SCT": "BCT", "SKHCN": "BKHCN", "SNNMT": "BNNMT", "SVHTTDL": "BVHTTDL"}
+CIRCULAR_DECREES = (
+    "về chính sách tinh giản biên chế",
+    "quy định về vị trí việc làm và biên chế công chức",
+    "về quản lý, sử dụng tài sản công",
+    "quy định về công tác thi đua, khen thưởng",
+    "quy định chế độ báo cáo thống kê ngành",
+)
+
 # Provincial documents with no generated text: (type word, code, subject)
 LOCAL_DECISIONS = (
     ("Quyết định", "QĐ-UBND", "ban hành Quy chế làm việc của Ủy ban nhân dân tỉnh nhiệm kỳ 2021 - 2026"),

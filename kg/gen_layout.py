@@ -34,31 +34,41 @@ def _vis(w: str) -> int:
     return len(w) - 2 * w.count("\x01")
 
 
-def wrap(text: str, width: int, split_symbols: bool = False, rng: random.Random | None = None) -> list[tuple[str, bool]]:
+_BAD_START_WRAPPED = re.compile(r"^(?:[-–+•]|\d{1,3}[.)]?$|\d{1,2}[.)]|\d{1,2}(?:\.\d{1,2})+|[IVXLC]+[.\-–)]|[a-zđ]\)|(?:Căn|Thực|Triển|Xét|Theo|Điều|Chương|Nơi|Kính|Trên)$)")
+
+
+def wrap(text: str, width: int, split_symbols: bool = False, rng: random.Random | None = None,
+         first: int | None = None, bad_start: re.Pattern = _BAD_START) -> list[tuple[str, bool]]:
     """Greedy wrap into (line, ends_inside_a_symbol) pairs; never starts a line where a reader of the
     text would see a new item, heading or clause; may break a symbol after its hyphen ("31-" / "NQ/TW")."""
     words = text.split()
     lines: list[list[str]] = []
     flags: list[bool] = []
     cur: list[str] = []
-    n = 0
+    n = -1
+    bad = bad_start.match
+    full = width
+    if first:
+        width = first
     for w in words:
-        lw = _vis(w)
-        if cur and n + 1 + lw > width and not _BAD_START.match(w):
-            if split_symbols and rng is not None and rng.random() < 0.5:
+        lw = len(w) - 2 * w.count("\x01") if "\x01" in w else len(w)
+        if n + 1 + lw > width and cur:
+            width = full
+            if split_symbols and rng is not None and w[0].isdigit() and rng.random() < 0.5:
                 m = _PARTY_SPLIT.match(w) or _STATE_SPLIT.match(w)
                 if m and n + 1 + len(m.group(1)) <= width + 2:
                     cur.append(m.group(1))
                     lines.append(cur)
                     flags.append(True)
-                    cur, n = [m.group(2)], _vis(m.group(2))
+                    cur, n = [m.group(2)], len(m.group(2))
                     continue
-            lines.append(cur)
-            flags.append(False)
-            cur, n = [w], lw
-        else:
-            n += lw + (1 if cur else 0)
-            cur.append(w)
+            if not bad(w):
+                lines.append(cur)
+                flags.append(False)
+                cur, n = [w], lw
+                continue
+        n += lw + 1
+        cur.append(w)
     if cur:
         lines.append(cur)
         flags.append(False)
@@ -88,11 +98,20 @@ def render_pdf(wr, rng: random.Random) -> tuple[str, str]:
     split = rng.random() < 0.35
     lines: list[Line] = []
     title = ""
+    closing = False  # the recipients and the signature stay on one page
     for kind, text in wr.blocks:
+        if kind == "hline" and text.startswith("Nơi nhận"):
+            closing = True
+        if kind == "header":
+            issuer, number, dateline = text
+            lines += [Line(x) for x in issuer] + [Line("", blank=True)]
+            lines += [Line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), Line("Độc lập - Tự do - Hạnh phúc"),
+                      Line("", blank=True), Line(number), Line("", blank=True), Line(dateline), Line("", blank=True)]
+            continue
         if kind in ("line", "hline"):
-            lines.append(Line(text))
+            lines.append(Line(text, split_end=closing))
         elif kind == "blank":
-            lines.append(Line("", blank=True))
+            lines.append(Line("", blank=True, split_end=closing))
         elif kind == "title":
             tl = wrap(text, width - rng.randint(5, 15))
             title = " ".join(t for t, _ in tl)
@@ -156,24 +175,80 @@ def render_pdf(wr, rng: random.Random) -> tuple[str, str]:
     return "".join(out), title
 
 
-def render_web(wr, rng: random.Random) -> tuple[str, str]:
-    """The writer's blocks as a saved web page; returns (text, title as written)."""
+def _table(rows, out: list[str], wrapped: bool, rng: random.Random) -> None:
+    out.append("|\nSTT\n|\nTên nhiệm vụ\n|\nCơ quan chủ trì\n|\nCơ quan phối hợp\n|\nThời gian hoàn thành\n|\n|\n")
+    sep = rng.choice(("; ", ", "))
+    for row in rows:
+        if row[0] == "group":
+            g = row[1].replace(". ", ".\n", 1) if wrapped else row[1]
+            out.append(g + "\n|\n|\n")
+            continue
+        _, label, title, lead, support, dl = row
+        cells = [label, title, sep.join(u for _, u in lead), sep.join(u for _, u in support) or "", dl[0]]
+        if wrapped:
+            cells = ["\n".join(t for t, _ in wrap(c, 70, bad_start=_BAD_START_WRAPPED)) for c in cells]
+        out.append("\n|\n".join(cells) + "\n|\n|\n")
+
+
+def render_web(wr, rng: random.Random, wrapped: bool = False) -> tuple[str, str]:
+    """The writer's blocks as a saved web page (one paragraph per line), or hard-wrapped at about 80
+    characters with header cells between "|" lines (`wrapped`); returns (text, title as written)."""
     out: list[str] = []
-    if rng.random() < 0.3:
+    if not wrapped and rng.random() < 0.3:
         out.append("Open navigation\n\n")
     if getattr(wr, "webtitle", None):
         out.append(wr.webtitle + "\n\n")
     title = ""
+    width = rng.randint(74, 84)
+
+    def para(text: str, first: int | None = None) -> str:
+        if not wrapped:
+            return text
+        return "\n".join(t for t, _ in wrap(text, width, True, rng, first=first, bad_start=_BAD_START_WRAPPED))
+
+    state = 0  # 1: recipients, 2: signature (cells of the closing table in the wrapped form)
     for kind, text in wr.blocks:
-        if kind == "hline":
+        if state == 2 and kind not in ("hline", "blank"):
+            out.append("|\n|\n\n")
+            state = 3
+        if kind == "header":
+            issuer, number, dateline = text
+            if wrapped:
+                d1, d2 = dateline.split(" tháng ", 1)
+                out.append("|\n" + "\n".join(issuer) + "\n-------\n|\nCỘNG HÒA XÃ HỘI\nCHỦ NGHĨA VIỆT NAM\n"
+                           "Độc lập - Tự do - Hạnh phúc\n---------------\n|\n|\n" + number + "\n|\n"
+                           + d1 + "\ntháng " + d2 + "\n|\n\n")
+            else:
+                out.append("\n".join(issuer) + "\n-------\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+                           "Độc lập - Tự do - Hạnh phúc\n---------------\n\n" + number + "\n\n" + dateline + "\n\n")
+        elif kind == "hline":
+            if wrapped and text.startswith("Nơi nhận"):
+                out.append("|\n")
+                state = 1
+            elif wrapped and state == 1 and not text.startswith("-"):
+                out.append("|\n")
+                state = 2
             out.append(text + "\n")
         elif kind == "blank":
-            out.append("\n")
+            if not wrapped:
+                out.append("\n")
+            continue
         elif kind == "title":
             title = text.upper() if wr.upper_title else text
-            out.append(title + "\n\n")
+            if wrapped:
+                tl = [t for t, _ in wrap(title, width - 10, bad_start=_BAD_START_WRAPPED)]
+                out.append("\n".join(tl) + "\n\n")
+                title = " ".join(tl)
+            else:
+                out.append(title + "\n\n")
+        elif kind == "table":
+            _table(text, out, wrapped, rng)
+        elif kind == "line":
+            out.append(para(text) + "\n\n")
         else:
-            out.append(text + "\n\n")
-    if rng.random() < 0.3:
+            out.append(para(text, first=rng.randint(24, 40) if wrapped and rng.random() < 0.6 else None) + "\n\n")
+    if wrapped and state == 2:
+        out.append("|\n|\n")
+    if not wrapped and rng.random() < 0.3:
         out.append("\nTải về văn bản (file PDF):\n")
     return "".join(out), title

@@ -114,6 +114,9 @@ class Doc:
     theme: dict | None = None
     focus: str = ""
     used_focus: set = field(default_factory=set)
+    programme: dict | None = None  # the national programme a plan belongs to
+    title: str = ""
+    title_written: str = ""  # as the text prints it (capitals on some web pages)
 
 
 def _iso(d: dt.date | None) -> str | None:
@@ -141,14 +144,14 @@ class World:
         self.rng = rng
         self.total = max(1, total)
         self.places = [Place(n, k) for n, k in D.PROVINCES]
-        self.used_keys: set[str] = set()
-        self.code_count: collections.Counter = collections.Counter()
+        self.counters: dict[tuple, int] = {}
         self.bodies: dict[tuple, Body] = {}
-        self.programmes: dict[int, list] = collections.defaultdict(list)
-        self.decrees: list[Doc] = []
-        self.pm: list[Doc] = []
-        self.local: dict[str, list[Doc]] = collections.defaultdict(list)
-        self.letters: dict[str, list[Doc]] = collections.defaultdict(list)
+        # documents with no text of their own, in bounded pools of recent ones (memory stays flat)
+        self.programmes: dict[int, collections.deque] = collections.defaultdict(lambda: collections.deque(maxlen=8))
+        self.decrees: collections.deque = collections.deque(maxlen=60)
+        self.pm: collections.deque = collections.deque(maxlen=60)
+        self.local: dict[str, collections.deque] = collections.defaultdict(lambda: collections.deque(maxlen=30))
+        self.letters: dict[str, collections.deque] = collections.defaultdict(lambda: collections.deque(maxlen=30))
         self.dept_decision: dict[tuple, Doc] = {}
         self.ministry_decree: dict[str, Doc] = {}
         self.pools: dict[tuple, collections.deque] = collections.defaultdict(lambda: collections.deque(maxlen=24))
@@ -156,25 +159,21 @@ class World:
 
     # --- numbers -------------------------------------------------------------------------------
     def number(self, code: str, *, year: int | None = None, party: str | None = None, hi: int = 999) -> str:
-        """A fresh number/symbol: "1234/KH-UBND", "29/2024/NĐ-CP", "57-NQ/TW" (party=type code)."""
+        """A fresh number/symbol: "1234/KH-UBND", "29/2024/NĐ-CP", "57-NQ/TW" (party=type code).
+
+        Numbers of one symbol (and year, where the symbol carries it) grow by small random steps
+        from a random start, as a register does: unique without remembering the keys."""
         rng = self.rng
-        self.code_count[code] += 1
-        top = max(hi, 3 * self.code_count[code])
-        for _ in range(1000):
-            n = rng.randint(1, top)
-            num = f"{n:02d}"
-            if party:
-                key = f"{num}-{party}/{code}"
-            elif year:
-                key = f"{num}/{year}/{code}"
-            else:
-                key = f"{num}/{code}"
-            ident = key.casefold()
-            if ident not in self.used_keys:
-                self.used_keys.add(ident)
-                return key
-            top += 50
-        raise RuntimeError("number space exhausted")  # pragma: no cover
+        k = (code, party, year)
+        n = self.counters.get(k)
+        n = rng.randint(1, max(2, hi // 10)) if n is None else n + rng.randint(1, 3 if hi <= 100 else 9)
+        self.counters[k] = n
+        num = f"{n:02d}"
+        if party:
+            return f"{num}-{party}/{code}"
+        if year:
+            return f"{num}/{year}/{code}"
+        return f"{num}/{code}"
 
     # --- bodies --------------------------------------------------------------------------------
     def national(self, name: str, code: str) -> Body:
@@ -266,7 +265,7 @@ class World:
         sometimes a Prime Minister decision; dated before `before`."""
         rng = self.rng
         ok = [p for p in self.programmes[theme_i] if p["ready"] < before]
-        if ok and (len(ok) >= 3 or rng.random() < 0.7):
+        if ok and rng.random() < (0.93 if len(ok) >= 2 else 0.7):
             return rng.choice(ok[-4:])
         theme = D.THEMES[theme_i]
         pdate = before - dt.timedelta(days=rng.randint(200, 1000))
@@ -292,6 +291,20 @@ class World:
         self.programmes[theme_i].append(prog)
         return prog
 
+    def province_decision(self, prog: dict, place: Place) -> Doc:
+        """A provincial decision promulgating the province's plan for a programme (seed 000's 2531/QĐ-UBND)."""
+        k = "qd:" + place.name
+        if k not in prog["tu"]:
+            rng = self.rng
+            gov = prog["gov"]
+            d = Doc(self.number("QĐ-UBND", hi=4000), "Quyết định", "Quyết định",
+                    gov.date + dt.timedelta(days=rng.randint(20, 100)), self.ubnd(place),
+                    "về " + gov.theme["subject"], parent=prog["pb"], theme=gov.theme,
+                    link=rng.choice(("về ban hành Kế hoạch triển khai Chương trình hành động của Chính phủ thực hiện",
+                                     "ban hành Kế hoạch thực hiện")))
+            prog["tu"][k] = d
+        return prog["tu"][k]
+
     def party_programme(self, prog: dict, place: Place) -> Doc:
         if place.name not in prog["tu"]:
             rng = self.rng
@@ -307,8 +320,8 @@ class World:
     def decree(self, before: dt.date) -> Doc:
         rng = self.rng
         ok = [d for d in self.decrees if d.date < before - dt.timedelta(days=30)]
-        if ok and (len(ok) >= 6 or rng.random() < 0.8):
-            return rng.choice(ok[-12:])
+        if ok and rng.random() < 0.85:
+            return rng.choice(ok[-20:])
         tw, code, subj = rng.choice(D.GENERAL_DECREES)
         date = before - dt.timedelta(days=rng.randint(60, 900))
         d = Doc(self.number(code, year=date.year, hi=350), tw, tw, date, self.national("Chính phủ", "CP"), subj)
@@ -318,8 +331,8 @@ class World:
     def pm_decision(self, before: dt.date) -> Doc:
         rng = self.rng
         ok = [d for d in self.pm if d.date < before - dt.timedelta(days=30)]
-        if ok and (len(ok) >= 6 or rng.random() < 0.8):
-            return rng.choice(ok[-12:])
+        if ok and rng.random() < 0.85:
+            return rng.choice(ok[-20:])
         date = before - dt.timedelta(days=rng.randint(60, 900))
         d = Doc(self.number("QĐ-TTg", hi=2500), "Quyết định", "Quyết định", date,
                 self.national("Thủ tướng Chính phủ", "TTg"), rng.choice(D.PM_DECISIONS))
@@ -330,7 +343,7 @@ class World:
         rng = self.rng
         pool = self.local[place.name]
         ok = [d for d in pool if d.date < before - dt.timedelta(days=20)]
-        if ok and (len(ok) >= 5 or rng.random() < 0.75):
+        if ok and rng.random() < 0.8:
             return rng.choice(ok[-10:])
         tw, code, subj = rng.choice(D.LOCAL_DECISIONS)
         date = before - dt.timedelta(days=rng.randint(40, 700))
@@ -344,13 +357,38 @@ class World:
         rng = self.rng
         pool = self.letters[place.name]
         ok = [d for d in pool if d.date < before - dt.timedelta(days=10)]
-        if ok and (len(ok) >= 4 or rng.random() < 0.7):
+        if ok and rng.random() < 0.8:
             return rng.choice(ok[-8:])
         date = before - dt.timedelta(days=rng.randint(15, 300))
         d = Doc(self.number(f"UBND-{rng.choice(D.LETTER_UNITS)}", hi=6000), "Công văn",
                 rng.choice(("Công văn", "Văn bản")), date, self.ubnd(place), rng.choice(D.LETTER_SUBJECTS))
         pool.append(d)
         return d
+
+    def law(self, before: dt.date, name: str | None = None) -> tuple[str, Doc] | None:
+        """The latest version of a law adopted before `before` (name, document)."""
+        cands = [x for x in D.LAWS if dt.date.fromisoformat(x[2]) < before and (name is None or x[0] == name)]
+        if not cands:
+            return None
+        names = sorted({x[0] for x in cands})
+        nm = name or self.rng.choice(names)
+        lname, key, iso = max((x for x in cands if x[0] == nm), key=lambda x: x[2])
+        k = ("law", key)
+        if k not in self.bodies:
+            self.bodies[k] = Doc(key, "Luật", "Luật", dt.date.fromisoformat(iso), self.national("Quốc hội", "QH"), "")
+        return lname, self.bodies[k]
+
+    def circular(self, ministry: str, before: dt.date) -> Doc:
+        """A ministry circular that details or guides a decree (an implied "guides" edge)."""
+        rng = self.rng
+        ddate = before - dt.timedelta(days=rng.randint(200, 900))
+        dec = Doc(self.number("NĐ-CP", year=ddate.year, hi=350), "Nghị định", "Nghị định", ddate,
+                  self.national("Chính phủ", "CP"), rng.choice(D.CIRCULAR_DECREES))
+        tdate = ddate + dt.timedelta(days=rng.randint(30, 150))
+        link = rng.choice(("quy định chi tiết một số điều của", "quy định chi tiết một số điều của",
+                           "hướng dẫn thi hành"))
+        return Doc(self.number("TT-" + ministry, year=tdate.year, hi=60), "Thông tư", "Thông tư", tdate,
+                   self.ministry(ministry), "", parent=dec, link=link, link_rel="guides")
 
     def dept_function_decision(self, body: Body, before: dt.date) -> Doc:
         k = (body.place.name, body.dept)
@@ -395,7 +433,6 @@ class RefState:
     relations: set = field(default_factory=set)
     date: bool = False
     issuer: bool = False
-    issuer_surface: str | None = None
 
 
 class Writer:
@@ -415,7 +452,10 @@ class Writer:
         self.date_style = rng.choice(("long", "long", "short"))
         self.upper_title = False
         self.capture: list[str] | None = None
+        self.decks: dict[str, list] = {}
         self.webtitle: str | None = None
+        self.appendix: list | None = None  # rows of a task table printed after the signature
+        self.signer: tuple = ()
 
     # --- truth ---------------------------------------------------------------------------------
     def unit(self, canon: str, surface: str | None = None) -> None:
@@ -496,6 +536,14 @@ class Writer:
         self.notes.append({"n": n, "anchor": anchor, "refs": keys, "paras": paras,
                            "glued": self.rng.random() < 0.12})
 
+    def deck(self, name: str, items: tuple) -> str:
+        """Draw without repeats until the deck is empty, then reshuffle."""
+        d = self.decks.get(name)
+        if not d:
+            d = self.decks[name] = list(items)
+            self.rng.shuffle(d)
+        return d.pop()
+
     # --- text blocks ---------------------------------------------------------------------------
     def para(self, text: str) -> None:
         self.blocks.append(("para", text))
@@ -519,6 +567,21 @@ def _deadline(rng: random.Random, issued: dt.date) -> tuple[str, str | None, str
     y = issued.year if issued.month <= 9 else issued.year + 1
     m0 = issued.month if y == issued.year else 1
     q0 = (m0 + 2) // 3
+    x = rng.random()
+    if x < 0.06:  # rarer spellings seen in real plans
+        if x < 0.02:
+            q = rng.randint(q0, 4)
+            return f"Quý {ROMAN[q - 1]}-{y}", _iso(dt.date(y, 3 * q - 2, 1)), _iso(_month_end(y, 3 * q))
+        if x < 0.03:
+            q = rng.randint(q0, 4)
+            return f"Quí {ROMAN[q - 1]} năm {y}", _iso(dt.date(y, 3 * q - 2, 1)), _iso(_month_end(y, 3 * q))
+        if x < 0.045:
+            m = rng.randint(max(m0, 3), 12)
+            day = min(rng.choice((15, 30)), _month_end(y, m).day)
+            return f"Trước {day:02d}/{m}/{y}", None, _iso(dt.date(y, m, day))
+        m1 = rng.randint(m0, 11)
+        m2 = rng.randint(m1 + 1, 12)
+        return f"Từ tháng {m1} đến tháng {m2} năm {y}", _iso(dt.date(y, m1, 1)), _iso(_month_end(y, m2))
     r = rng.randrange(14)
     if r == 0:
         q = rng.randint(q0, 4)
@@ -610,36 +673,21 @@ class Composer:
     def compose(self, doc: Doc, layout: str, wr: Writer) -> None:
         rng, w = self.rng, self.w
         body = doc.body
-        theme = doc.theme
-        year = doc.date.year
         units = self.task_units(wr)
         # header
-        if layout == "web" and rng.random() < 0.7:
+        if layout in ("web", "wrapped") and rng.random() < 0.7:
             self.webtitle(doc, wr)
-        for line in body.header:
-            wr.hline(line)
-        if layout == "web":
-            wr.hline("-------")
-        wr.blank()
-        wr.hline("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
-        wr.hline("Độc lập - Tự do - Hạnh phúc")
-        if layout == "web":
-            wr.hline("---------------")
-        wr.blank()
-        wr.hline(f"Số: {doc.key}")
-        wr.blank()
         place_name = body.commune.name if body.commune else (body.place.name if body.place else "Hà Nội")
         month = f"{doc.date.month:02d}" if doc.date.month < 3 else str(doc.date.month)
-        wr.hline(f"{place_name}, ngày {doc.date.day:02d} tháng {month} năm {doc.date.year}")
-        wr.blank()
+        wr.blocks.append(("header", (body.header, f"Số: {doc.key}",
+                                     f"{place_name}, ngày {doc.date.day:02d} tháng {month} năm {doc.date.year}")))
         wr.line("KẾ HOẠCH")
         hdr = wr.doc.body
         wr.unit(hdr.canon, " ".join(hdr.header) if hdr.header else hdr.canon)
 
         # title
-        parent = doc.parent
         title = self.title(doc, wr)
-        doc.title = title  # type: ignore[attr-defined]
+        doc.title = title
         wr.blocks.append(("title", title))
         wr.blank()
 
@@ -668,6 +716,7 @@ class Composer:
 
         wr.line(f"{ROMAN[sec]}. TỔ CHỨC THỰC HIỆN")
         self.organisation(doc, wr, units)
+        self.supersede(doc, wr)
         wr.para(rng.choice(D.CLOSING))
         self.closing(doc, wr)
 
@@ -703,7 +752,7 @@ class Composer:
             where_suffix = rng.choice((f" trên địa bàn {body.place.full}", ""))
         focus = doc.focus
         r = rng.random()
-        wr.upper_title = wr.layout == "web" and rng.random() < 0.4
+        wr.upper_title = wr.layout != "pdf" and rng.random() < 0.4
         if parent is not None and r < 0.55:
             verb = rng.choice(("Thực hiện", "Triển khai thực hiện", "Triển khai"))
             # the title names the document it implements; in capitals on some web pages
@@ -730,21 +779,28 @@ class Composer:
         rng, w = self.rng, self.w
         body, parent = doc.body, doc.parent
         clauses: list[tuple[str, str]] = []  # (kind, text)
-        # laws cited by name and date (not references)
-        if body.kind in ("ubnd", "commune") and rng.random() < 0.6:
-            name, iso = D.LAWS[0]
-            ld = dt.date.fromisoformat(iso)
-            if ld < doc.date:
-                txt = f"Căn cứ {name} {_fmt_date(ld, wr.date_style)}"
-                wr.named.append({"doc_type": "Luật", "title": name, "date": iso, "relations": ["based_on"]})
-                clauses.append(("law", txt))
+        # laws: by name and date (a named reference) or by number (a reference)
+        if body.kind in ("ubnd", "commune", "ministry") and rng.random() < 0.6:
+            lw = w.law(doc.date, "Luật Tổ chức Chính phủ" if body.kind == "ministry" else "Luật Tổ chức chính quyền địa phương")
+            if lw:
+                clauses.append(("law", lw))
+            if rng.random() < 0.3:
+                lw2 = w.law(doc.date, rng.choice(("Luật Ban hành văn bản quy phạm pháp luật", "Luật Ngân sách nhà nước")))
+                if lw2:
+                    clauses.append(("law", lw2))
         if body.kind == "dept" and rng.random() < 0.6:
             fd = w.dept_function_decision(body, doc.date)
             clauses.append(("based_on", fd))
         if body.kind == "ministry" and rng.random() < 0.7:
             clauses.append(("based_on", w.ministry_function_decree(body, doc.date)))
+        if body.kind == "dept" and body.dept in D.DEPT_MINISTRY and rng.random() < 0.25:
+            clauses.append(("based_on", w.circular(D.DEPT_MINISTRY[body.dept], doc.date)))
+        if body.kind in ("ubnd", "ministry") and rng.random() < 0.12:
+            a, b = w.decree(doc.date), w.decree(doc.date)
+            if a is not b:
+                clauses.append(("decrees", (a, b)))
         # the national programme and the parents
-        prog = getattr(doc, "programme", None)
+        prog = doc.programme
         chain = []
         p = parent
         while p is not None and len(chain) < 3:
@@ -758,6 +814,10 @@ class Composer:
                 extra.append(prog["gov"])
             if body.kind == "ubnd" and rng.random() < 0.5:
                 extra.append(w.party_programme(prog, body.place))
+            if body.kind in ("ubnd", "dept") and rng.random() < 0.2:
+                qd = w.province_decision(prog, body.place)
+                if qd.date < doc.date:
+                    extra.append(qd)
             if prog["pm"] is not None and prog["pm"].date < doc.date and rng.random() < 0.3:
                 extra.append(prog["pm"])
         if rng.random() < 0.25:
@@ -771,14 +831,30 @@ class Composer:
                 clauses.append(("based_on", d))
         if parent is not None:
             clauses.append(("impl" if uses_thuc_hien else "based_on", parent))
-        if not any(k != "law" for k, _ in clauses):
+        if not any(k not in ("law", "decrees") for k, _ in clauses):
             clauses.append(("based_on", w.decree(doc.date)))
         # a group of decrees after one type word ("Căn cứ các Nghị định của Chính phủ: số ...; số ...")
         texts = []
-        based = [c for c in clauses if c[0] == "based_on"]
         for i, (kind, x) in enumerate(clauses):
             if kind == "law":
-                texts.append(("law", x))
+                lname, law = x
+                if rng.random() < 0.5:  # "Căn cứ Luật ... ngày 16 tháng 6 năm 2025": named, not a reference
+                    texts.append(("law", f"Căn cứ {lname} {_fmt_date(law.date, wr.date_style)}"))
+                    wr.named.append({"doc_type": "Luật", "title": lname, "date": _iso(law.date),
+                                     "relations": ["based_on"]})
+                else:
+                    with_date = rng.random() < 0.3
+                    t = f"Căn cứ {lname} số {law.key}"
+                    if with_date:
+                        t += " " + _fmt_date(law.date, wr.date_style)
+                    wr.mention(law, "based_on", with_date, None)
+                    texts.append(("based_on", t))
+            elif kind == "decrees":  # several numbers after one type word
+                parts = []
+                for d in x:
+                    wr.mention(d, "based_on", True, None)
+                    parts.append(f"số {d.key} {_fmt_date(d.date, wr.date_style)} {d.subject}")
+                texts.append(("based_on", "Căn cứ các Nghị định của Chính phủ: " + "; ".join(parts)))
             elif kind == "based_on":
                 nest = 1 if rng.random() < 0.7 else (2 if rng.random() < 0.5 else 0)
                 texts.append(("based_on", "Căn cứ " + wr.cite(x, "based_on", "based_on", nest=nest)))
@@ -820,6 +896,10 @@ class Composer:
         dash = "- " if rng.random() < 0.6 else ""
         wr.line("1. Mục đích")
         items = [x.format(s=s) for x in rng.sample(D.PURPOSE, rng.randint(2, 3))]
+        if doc.body.kind == "commune":  # a commune plan names its province
+            c = doc.body.commune
+            items.append(f"Góp phần thực hiện thắng lợi các mục tiêu phát triển kinh tế - xã hội của {c.kind} "
+                         f"và của {c.place.full} trong giai đoạn mới.")
         # the documents the plan implements, coordinated: "Triển khai thực hiện ... Kế hoạch số A, ... và B"
         targets = []
         p = doc.parent
@@ -852,7 +932,6 @@ class Composer:
         mk = wr.marker()
         docs = self.note_docs(doc, rng.choice((1, 1, 1, 2, 3)))
         wr.para(f"{dash}{prefix} {anchor}{mk}.")
-        last = anchor.split()[-1] if len(anchor.split()) > 3 else anchor
         wr.add_note(anchor if len(anchor.split()) <= 3 else " ".join(anchor.split()[-3:]), docs,
                     form="before" if rng.random() < 0.15 else "plain")
 
@@ -874,7 +953,7 @@ class Composer:
             elif r < 0.7:
                 d = w.letter(doc.body.place, doc.date)
             elif r < 0.85 and doc.theme is not None:
-                prog = getattr(doc, "programme", None) or w.programme(D.THEMES.index(doc.theme), doc.date)
+                prog = doc.programme or w.programme(D.THEMES.index(doc.theme), doc.date)
                 d = prog["pb"] if rng.random() < 0.5 else prog["gov"]
                 if d.date >= doc.date:
                     continue
@@ -897,10 +976,12 @@ class Composer:
         s = theme["short"]
         pool = list(theme["tasks"]) + [t.format(s=s) for t in D.GENERIC_TASKS]
         rng.shuffle(pool)
+        if wr.layout != "pdf" and rng.random() < 0.3:
+            self.task_table(doc, wr, units, pool)
+            return
         style = rng.choice(("letters", "dashes", "dashes", "groups", "plain"))
         n = rng.randint(4, 9)
         titles = pool[:n]
-        lead_pool = units[:]
         year = doc.date.year
         if style == "groups":
             groups = []
@@ -923,7 +1004,12 @@ class Composer:
     def task(self, doc: Doc, wr: Writer, label: str, title: str, style: str, units, year: int) -> None:
         rng, w = self.rng, self.w
         wr.para(f"{label}. {title}")
-        content = rng.sample(D.TASK_CONTENT, rng.randint(1, 3))
+        content = [wr.deck("content", D.TASK_CONTENT) for _ in range(rng.randint(1, 3))]
+        if rng.random() < 0.35:
+            content.insert(0, rng.choice(D.TASK_LEADS).format(t=_low1(title), s=doc.theme["short"]))
+        if rng.random() < 0.2:
+            content.append(rng.choice(D.TARGETS).format(y=doc.date.year + rng.randint(1, 5), p=rng.choice(
+                (50, 60, 70, 75, 80, 85, 90, 95, 100)), s=doc.theme["short"]))
         extra = None
         if rng.random() < 0.3 and doc.body.place is not None:
             d = w.local_doc(doc.body.place, doc.date) if rng.random() < 0.6 else w.letter(doc.body.place, doc.date)
@@ -986,12 +1072,45 @@ class Composer:
                          "lead": _dedupe([c for c, _ in lead]), "support": _dedupe([c for c, _ in support]),
                          "deadline": dl[0], "deadline_start": dl[1], "deadline_end": dl[2]})
 
+    def task_table(self, doc: Doc, wr: Writer, units, pool) -> None:
+        """Tasks in an appendix table ("STT | Tên nhiệm vụ | Cơ quan chủ trì | ..."), one cell per line."""
+        rng = self.rng
+        for p in rng.sample(D.TASK_CONTENT, 2):
+            wr.para("- " + p)
+        wr.para("Danh mục nhiệm vụ cụ thể tại Phụ lục kèm theo Kế hoạch này.")
+        n = rng.randint(4, 9)
+        groups = rng.random() < 0.5
+        heads = rng.sample(("NÂNG CAO NHẬN THỨC VÀ ĐỔI MỚI TƯ DUY", "HOÀN THIỆN CƠ CHẾ, CHÍNH SÁCH",
+                            "PHÁT TRIỂN NGUỒN NHÂN LỰC", "ỨNG DỤNG CÔNG NGHỆ SỐ", "KIỂM TRA, GIÁM SÁT"), 3)
+        rows = []
+        for i, title in enumerate(pool[:n]):
+            if groups and i % 3 == 0:
+                rows.append(("group", f"{ROMAN[i // 3]}. {heads[i // 3]}"))
+            k = rng.choice((1, 1, 2))
+            picks = rng.sample(units, min(len(units), k + rng.randint(1, 3)))
+            lead, support = picks[:k], picks[k:]
+            if rng.random() < 0.3:
+                support.append(("Các cơ quan, đơn vị liên quan", "các cơ quan, đơn vị liên quan"))
+            dl = _deadline(rng, doc.date)
+            if rng.random() < 0.15 and dl[0].startswith("Quý") and "năm" in dl[0] and " và " not in dl[0]:
+                dl = (dl[0].replace(" năm ", "/"),) + dl[1:]
+            rows.append(("task", str(i + 1), title + ".", lead, support, dl))
+            for canon, surf in lead + support:
+                wr.unit(canon, surf)
+            wr.tasks.append({"label": str(i + 1), "title": title if len(title) <= 120 else title[:120].rsplit(" ", 1)[0],
+                             "lead": _dedupe([c for c, _ in lead]), "support": _dedupe([c for c, _ in support]),
+                             "deadline": dl[0], "deadline_start": dl[1], "deadline_end": dl[2]})
+        wr.appendix = rows
+
     # --- organisation -------------------------------------------------------------------------------
     def organisation(self, doc: Doc, wr: Writer, units) -> None:
         rng = self.rng
+        body = doc.body
+        if body.kind == "dept":
+            own = [u for u in units if u[0] in body.units or u[0].startswith("Văn phòng Sở")]
+            units = own + [("Các phòng, đơn vị thuộc Sở", "Các phòng, đơn vị thuộc Sở")]
         picks = rng.sample(units, min(len(units), rng.randint(3, 5)))
         numbered = rng.random() < 0.7
-        body = doc.body
         for i, (canon, surf) in enumerate(picks):
             duties = ([rng.choice(D.DUTY_LEAD)] if i == 0 else []) + rng.sample(D.DUTY_OTHER, rng.randint(1, 2))
             if numbered:
@@ -1005,6 +1124,23 @@ class Composer:
                 wr.para(f"- {_cap1(surf)} {verb} {first}; {_low1(' '.join(duties[1:])) if len(duties) > 1 else 'báo cáo kết quả thực hiện theo quy định.'}")
                 wr.resps.append({"unit": canon, "label": None})
             wr.unit(canon, _cap1(surf))
+
+    def supersede(self, doc: Doc, wr: Writer) -> None:
+        """Now and then a plan replaces or repeals an earlier plan of the same issuer."""
+        rng, w = self.rng, self.w
+        if rng.random() > 0.08 or doc.body.place is None:
+            return
+        pool = w.pools.get((doc.body.place.name, "any")) or ()
+        old = [d for d in pool if d.body is doc.body and d.date < doc.date and d is not doc.parent
+               and d.key not in wr.refs]
+        if not old:
+            return
+        d = rng.choice(old)
+        if rng.random() < 0.6:
+            wr.para(f"Kế hoạch này thay thế {wr.cite(d, 'body', ('replaces', 'cites'), nest=0, desc=rng.random() < 0.5)}.")
+        else:
+            wr.para(f"{wr.cite(d, 'body', ('repeals', 'cites'), nest=0, desc=False)} hết hiệu lực kể từ ngày "
+                    f"Kế hoạch này được ban hành.")
 
     def closing(self, doc: Doc, wr: Writer) -> None:
         rng = self.rng
@@ -1041,7 +1177,16 @@ class Composer:
         wr.blank()
         wr.blank()
         wr.hline(sign[1])
-        wr.signer = sign  # type: ignore[attr-defined]
+        wr.signer = sign
+        rows = wr.appendix
+        if rows:
+            wr.blank()
+            wr.line("PHỤ LỤC")
+            wr.line("DANH MỤC CÁC NHIỆM VỤ TRỌNG TÂM")
+            d = doc.date
+            who = "Ủy ban nhân dân " + (body.place.t if body.kind == "ubnd" else body.commune.kind if body.kind == "commune" else "") if body.kind in ("ubnd", "commune") else body.self_name
+            wr.line(f"(Kèm theo Kế hoạch số {doc.key} ngày {d.day:02d}/{d.month:02d}/{d.year} của {who})")
+            wr.blocks.append(("table", rows))
 
     def signer(self, doc: Doc) -> tuple[list[str], str, str]:
         rng = self.rng
@@ -1082,6 +1227,7 @@ class Generator:
         self.max_depth = 0
         self.chain_place = self.rng.choice(self.w.places)
         self.last: Doc | None = None
+        self.active: list[Place] = []
 
     def sched_date(self, i: int) -> dt.date:
         span = (END - START).days
@@ -1095,7 +1241,8 @@ class Generator:
             level = i + 1
             place = self.chain_place
         else:
-            place = rng.choice(w.places)
+            # most plans come from places that already issue plans, so deep chains grow
+            place = rng.choice(self.active) if self.active and rng.random() < 0.8 else rng.choice(w.places)
             levels, weights = [], []
             for lv, wt in LEVEL_WEIGHTS.items():
                 if self._parents(lv, place, None):
@@ -1135,16 +1282,16 @@ class Generator:
                   link=rng.choice(("thực hiện", "về thực hiện", "triển khai", "về triển khai thực hiện",
                                    "triển khai thực hiện")))
         if level in (1, 2):
-            doc.programme = w.programme(ti, date)  # type: ignore[attr-defined]
+            doc.programme = w.programme(ti, date)
             if level == 1 or parent is None:
                 # the plan implements the Government resolution (or the Prime Minister's decision)
-                prog = doc.programme  # type: ignore[attr-defined]
+                prog = doc.programme
                 if level == 2 and rng.random() < 0.5:
                     doc.parent = w.party_programme(prog, place)
                 else:
                     doc.parent = prog["pm"] if prog["pm"] is not None and rng.random() < 0.4 else prog["gov"]
         else:
-            doc.programme = getattr(parent, "programme", None)  # type: ignore[attr-defined]
+            doc.programme = parent.programme
         # a focus keeps sibling plans of one parent apart
         if parent is not None and level in (3, 5, 7):
             free = [t for t in theme["tasks"] if t not in parent.used_focus]
@@ -1174,6 +1321,8 @@ class Generator:
         w = self.w
         key = {1: ("l1",)}.get(doc.level, (doc.body.place.name, doc.level) if doc.body.place else ("l1",))
         w.pools[key].append(doc)
+        if doc.body.place is not None and doc.body.place not in self.active:
+            self.active.append(doc.body.place)
         if doc.body.place is not None:
             w.pools[(doc.body.place.name, "any")].append(doc)
 
@@ -1194,13 +1343,13 @@ def _gold(doc: Doc, wr: Writer, fname: str) -> dict:
         if (a, b, rel) not in seen:
             seen.add((a, b, rel))
             implied.append({"from": a, "to": b, "relation": rel})
-    name, sign_name, sign_title = wr.signer  # type: ignore[attr-defined]
+    name, sign_name, sign_title = wr.signer
     return {
         "file": fname,
         "document": {
             "doc_type": "Kế hoạch", "number": doc.key, "issued_date": _iso(doc.date), "issuer": doc.body.canon,
             "signer": sign_name, "signer_title": sign_title,
-            "title": re.sub(r"\s+", " ", doc.title_written).strip(),  # type: ignore[attr-defined]
+            "title": re.sub(r"\s+", " ", doc.title_written).strip(),
             "same_as": None,
         },
         "references": refs,
@@ -1225,9 +1374,8 @@ def _implied_issuer(d: Doc, wr: Writer) -> bool:
     place = wr.doc.body.place
     if b.kind == "ubnd" and place is b.place and wr.doc.body.kind != "commune":
         return True
-    if b.kind == "dept" and place is b.place and b.dept in ("SGDĐT", "SNV", "STC", "STP", "SXD", "SYT", "SKHCN",
-                                                              "SNNMT", "SCT"):
-        return False  # extraction may know the code; the gold still names it only when the text does
+    if b.kind == "dept" and place is b.place:
+        return True  # a department code of the citing province: only its department carries it
     if b.kind == "hdnd" and place is b.place and wr.doc.body.kind != "commune":
         return True
     return False
@@ -1249,14 +1397,18 @@ def generate(out_dir: Path | str, docs: int, seed: int, progress: Callable[[int,
     step = max(1, docs // 100)
     for i in range(docs):
         doc = g.plan(i)
-        layout = "web" if g.rng.random() < 0.3 else "pdf"
+        r = g.rng.random()
+        layout = "pdf" if r < 0.65 else "web" if r < 0.85 else "wrapped"
         slug = f"{g.rng.getrandbits(64):016x}"
         fname = f"{i:06d}_{slug}.txt"
         doc.file = fname
         wr = Writer(g.w, doc, layout, g.rng)
         g.comp.compose(doc, layout, wr)
-        text, title_written = (render_pdf if layout == "pdf" else render_web)(wr, g.rng)
-        doc.title_written = title_written  # type: ignore[attr-defined]
+        if layout == "pdf":
+            text, title_written = render_pdf(wr, g.rng)
+        else:
+            text, title_written = render_web(wr, g.rng, wrapped=layout == "wrapped")
+        doc.title_written = title_written
         # lineage depth: the longest chain of generated documents this one rests on
         depth = 0
         for key, st in wr.refs.items():
@@ -1267,7 +1419,7 @@ def generate(out_dir: Path | str, docs: int, seed: int, progress: Callable[[int,
         gold = _gold(doc, wr, fname)
         data = text.encode("utf-8")
         (out / fname).write_bytes(data)
-        gdata = json.dumps(gold, ensure_ascii=False, indent=1).encode("utf-8")
+        gdata = json.dumps(gold, ensure_ascii=False).encode("utf-8")
         (gold_dir / (fname[:-4] + ".json")).write_bytes(gdata)
         total_bytes += len(data)
         gold_bytes += len(gdata)

@@ -3,8 +3,13 @@
 Each ingest run is one transaction: changed sources are written, then the derived tables (nodes,
 edges, mentions, search index) are rebuilt from all stored records, because identity is global (a
 new source can resolve, merge or disambiguate documents that other sources cite). An interrupted
-run rolls back to the previous state. `SqliteBackend` answers the query layer's questions with
-indexed lookups and recursive CTEs; it never loads the whole graph for one question."""
+run -- an exception, Ctrl-C, or the process killed outright -- leaves exactly the previous state
+(tests/test_crash_safety.py kills `kg build` at random points). The store is in WAL journal mode:
+readers query while an ingest runs and see the state before it until it commits. A `SqliteBackend`
+reads one snapshot: the state when its first question was asked, until `refresh()` or `close()`,
+so the several queries behind one answer never mix two states. `SqliteBackend` answers the query
+layer's questions with indexed lookups and recursive CTEs; it never loads the whole graph for one
+question."""
 from __future__ import annotations
 
 import json
@@ -18,6 +23,10 @@ from . import graph
 
 SCHEMA_VERSION = 1
 DEFAULT_DB = Path(".kg") / "graph.sqlite"
+# A second `kg build` waits this long for the one writing the store before giving up.
+WRITE_TIMEOUT = 120.0
+# A commit is on disk when `kg build` returns (FULL); the cost is one fsync per run.
+SYNCHRONOUS = "FULL"
 
 DERIVED = ("documents", "aliases", "tasks", "responsibilities", "footnotes", "units", "unit_aliases", "persons",
            "edges", "refs", "mentions", "search_items")
@@ -128,10 +137,21 @@ class Store:
             raise StoreError(f"{self.path} là thư mục, không phải tệp kho")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.conn = sqlite3.connect(self.path, isolation_level=None)
+            self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=WRITE_TIMEOUT)
         except sqlite3.Error as e:
             raise StoreError(f"không mở được kho {self.path}: {e}") from None
-        _check_version(self.conn, self.path)
+        try:
+            _check_version(self.conn, self.path)
+            # WAL: a reader never waits for an ingest, nor sees half of one; an ingest killed midway
+            # leaves uncommitted frames that the next opener ignores. The mode is stored in the file.
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute(f"PRAGMA synchronous={SYNCHRONOUS}")
+        except sqlite3.Error as e:
+            self.conn.close()
+            raise StoreError(f"không mở được kho {self.path}: {e}") from None
+        except BaseException:
+            self.conn.close()
+            raise
 
     def close(self) -> None:
         self.conn.close()
@@ -153,6 +173,13 @@ class Store:
         no-op, and a run with nothing new writes nothing at all."""
         res = IngestResult()
         conn = self.conn
+        names: dict[str, int] = {}
+        for rec in records:
+            names[rec["file"]] = names.get(rec["file"], 0) + 1
+        dup = sorted(f for f, n in names.items() if n > 1)
+        if dup:  # the second record would silently replace the first: refuse before writing anything
+            raise StoreError(f"nhiều bản ghi cùng tên tệp {', '.join(dup[:3])}: nguồn được lưu theo tên tệp, "
+                             f"hãy đổi tên một trong các tệp")
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.DatabaseError as e:
@@ -182,9 +209,12 @@ class Store:
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
             conn.execute("COMMIT")
-        except BaseException:
+        except BaseException as e:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
+            if isinstance(e, UnicodeEncodeError):  # text SQLite cannot hold (lone surrogates): nothing written
+                raise StoreError(f"bản ghi chứa ký tự không mã hóa được UTF-8 ({e.object[max(0, e.start - 20):e.end]!r}); "
+                                 f"kho giữ nguyên") from None
             raise
         return res
 
@@ -222,8 +252,72 @@ def _chunks(seq, n=400):
         yield seq[i:i + n]
 
 
+# Errors of a read-only connection that cannot set up or repair the journal files (WAL index in a
+# folder it may not write, a hot journal left by a killed writer of the rollback-journal era).
+_REPAIR = {"SQLITE_READONLY_ROLLBACK", "SQLITE_READONLY_RECOVERY"}
+_NO_SHM = {"SQLITE_READONLY_DIRECTORY", "SQLITE_READONLY_CANTINIT", "SQLITE_READONLY_RECOVERY", "SQLITE_CANTOPEN"}
+
+
+def _errname(e: sqlite3.Error) -> str:
+    name = getattr(e, "sqlite_errorname", None)  # Python 3.11+
+    if name:
+        return name
+    msg = str(e)
+    if "readonly" in msg or "read-only" in msg:
+        return "SQLITE_READONLY_DIRECTORY"
+    return "SQLITE_CANTOPEN" if "unable to open" in msg else ""
+
+
+def _open_snapshot(path: Path, extra: str = "") -> sqlite3.Connection:
+    """A read-only connection inside a read transaction; the snapshot starts with the first read."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro{extra}", uri=True, isolation_level=None)
+    try:
+        conn.execute("BEGIN")
+        conn.execute("PRAGMA user_version").fetchone()
+        return conn
+    except BaseException:
+        conn.close()
+        raise
+
+
+def _open_read(path: Path) -> sqlite3.Connection:
+    try:
+        return _open_snapshot(path)
+    except sqlite3.Error as e:
+        err = e
+    name = _errname(err)
+    if name in _REPAIR and os.access(path, os.W_OK) and os.access(path.parent, os.W_OK):
+        # A writer was killed; a read-write open repairs the journal (what any writer does first).
+        try:
+            fix = sqlite3.connect(path, timeout=WRITE_TIMEOUT)
+            try:
+                fix.execute("PRAGMA user_version").fetchone()
+            finally:
+                fix.close()
+            return _open_snapshot(path)
+        except sqlite3.Error as e:
+            err, name = e, _errname(e)
+    if name in _NO_SHM:
+        journal = Path(f"{path}-journal")
+        if journal.exists() and journal.stat().st_size > 0:
+            raise StoreError(f"kho {path} còn dở một lần ghi bị ngắt và không ghi được vào thư mục của nó; "
+                             f"hãy chạy `kg build` với quyền ghi để khôi phục") from None
+        # Read-only media: no WAL index can be made there, and then no writer can be writing either.
+        try:
+            return _open_snapshot(path, "&immutable=1")
+        except sqlite3.Error as e:
+            err = e
+    if isinstance(err, sqlite3.DatabaseError) and _errname(err) in ("SQLITE_NOTADB", "SQLITE_CORRUPT", ""):
+        raise StoreError(f"{path} không phải kho kg ({err})") from None
+    raise StoreError(f"không mở được kho {path}: {err}") from None
+
+
 class SqliteBackend:
-    """Read side: the primitives the query functions call (the same names a Neo4j backend offers)."""
+    """Read side: the primitives the query functions call (the same names a Neo4j backend offers).
+
+    One backend reads one snapshot of the store: everything it answers comes from the state at its
+    first question (an ingest that commits meanwhile is not seen, not even in part) until `refresh()`.
+    Open one per request or command, or call `refresh()` between requests."""
 
     def __init__(self, path: str | os.PathLike = DEFAULT_DB):
         self.path = Path(path)
@@ -231,17 +325,31 @@ class SqliteBackend:
             raise StoreError(f"không có kho {self.path}: hãy chạy `kg build` trước (hoặc chỉ --db)")
         if self.path.is_dir():
             raise StoreError(f"{self.path} là thư mục, không phải tệp kho")
-        try:
-            self.conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
-        except sqlite3.Error as e:
-            raise StoreError(f"không mở được kho {self.path}: {e}") from None
+        self.conn = _open_read(self.path)
         self.conn.row_factory = sqlite3.Row
-        v = _check_version(self.conn, self.path)
+        try:
+            v = _check_version(self.conn, self.path)
+        except BaseException:
+            self.conn.close()
+            raise
         if v < SCHEMA_VERSION:
+            self.conn.close()
             raise StoreError(f"{self.path} không phải kho kg hoặc còn trống (lược đồ {v}): hãy chạy `kg build`")
+
+    def refresh(self) -> None:
+        """End the snapshot: the next question sees the latest committed ingest."""
+        if self.conn.in_transaction:
+            self.conn.execute("COMMIT")
+        self.conn.execute("BEGIN")
 
     def close(self) -> None:
         self.conn.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
 
     def _all(self, sql: str, args=()) -> list[dict]:
         return [dict(r) for r in self.conn.execute(sql, tuple(args))]

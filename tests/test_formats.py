@@ -383,6 +383,38 @@ def test_pdf_footnotes_without_a_drawn_rule_are_found_by_font_size(built, seed):
     assert summary(extract_text(text, seed)) == summary(rec)
 
 
+def legacy_font_text(text: str, encoding: str) -> str:
+    """What a PDF or Word file set in a legacy font (.VnTime, VNI-Times) holds: the legacy bytes as
+    Windows-1252 characters."""
+    from extract.decode import encode_legacy
+    data = encode_legacy(text, encoding, errors="fold")  # TCVN3 has no toned capitals: .VnTimeH drew them
+    return "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in data)
+
+
+@pytest.mark.parametrize("encoding", ["tcvn3", "vni"])
+def test_pdf_in_a_legacy_vietnamese_font_is_decoded(tmp_path, encoding):
+    pytest.importorskip("pypdfium2")
+    seed = "004_866d70e48e852e47.txt"
+    rec, paras, notes = seed_document(seed)
+    paras = ["".join(legacy_font_text(x, encoding) if i % 2 == 0 else f"\x01{x}\x02"
+                     for i, x in enumerate(MARK.split(p))) for p in paras]
+    notes = [(n, legacy_font_text(t, encoding)) for n, t in notes]
+    path = tmp_path / f"legacy-{encoding}.pdf"
+    build_pdf(paras, notes, path)
+    text = read_any(path)
+    assert "Triển khai thực hiện đột phá phát triển khoa học" in text
+    got, want = summary(extract_text(text, seed)), summary(rec)
+    if encoding == "tcvn3":  # capitals lost their tones in TCVN3 itself ("KẾ HOẠCH" -> "Kế HOạCH")
+        got.pop("document"), want.pop("document")
+    assert got == want
+
+
+def test_docx_in_a_legacy_vietnamese_font_is_decoded():
+    text = "Căn cứ Quyết định số 2531/QĐ-UBND ngày 20 tháng 6 năm 2023 của Ủy ban nhân dân Thành phố"
+    data = raw_docx(_p(legacy_font_text(text, "tcvn3")))
+    assert read_bytes(data, "old.docx").strip() == text.replace("Ủy", "ủy")  # no toned capitals in TCVN3
+
+
 def test_pdf_text_follows_the_text_path_conventions(built):
     pytest.importorskip("pypdfium2")
     rec, text, path = built("pdf", "003_f5ffa53c17f34042.txt")

@@ -453,4 +453,4 @@ def read_docx(data: bytes) -> str:
         text = text.rstrip("\n") + "\n\n" + flat.footnote_block(notes) + "\n"
     if not re.search(r"[^\W\d_]{2,}", text):
         raise InputError("DOCX document has no text")
-    return text
+    return flat.repair_legacy(text)

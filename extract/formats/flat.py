@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from ..decode import LEGACY_ENCODINGS, InputError, decode_bytes
+
 SEPARATOR = " " * 30
 _WS = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
@@ -48,8 +50,8 @@ def footnote_block(notes: list[tuple[str, str]]) -> str:
 
 def table(rows: list[list[str]]) -> str:
     """Rows of cells in the one-cell-per-line convention: a "|" line opens the table, each cell is followed
-    by a "|" line and each row by an extra "|" line. An empty cell inside a row would read as a row end, so it is written as "-"
-    (which names no unit and no date); empty cells at the end of a row are left out."""
+    by a "|" line and each row by an extra "|" line. An empty cell inside a row would read as a row end, so
+    it is written as "-" (which names no unit and no date); empty cells at the end of a row are left out."""
     out = ["|"]
     for row in rows:
         cells = [clean_block(c).replace("\n|\n", "\n") for c in row]
@@ -73,3 +75,35 @@ def join_blocks(blocks: list[str]) -> str:
             continue
         out.append(b.rstrip("\n") + ("\n" if b.endswith("|\n") else ""))
     return "\n\n".join(out)
+
+
+_VIETNAMESE = re.compile(r"[ăđĩũơưĂĐĨŨƠƯ\u1ea0-\u1ef9]")  # Vietnamese letters beyond Latin-1
+
+
+def repair_legacy(text: str) -> str:
+    """Text set in a legacy Vietnamese font (.VnTime: TCVN3, VNI-Times: VNI) comes out of a PDF or a Word
+    file as the font's byte codes read as Windows-1252 ("Qu\u00b6n l\u00fd"): those bytes are decoded again
+    the way the text path decodes a legacy text file. Text with Unicode Vietnamese is left alone."""
+    if _VIETNAMESE.search(text):
+        return text
+    try:
+        data = bytes(_cp1252_byte(ch) for ch in text)
+    except ValueError:
+        return text
+    try:
+        fixed, encoding = decode_bytes(data)
+    except InputError:
+        return text
+    return fixed if encoding in LEGACY_ENCODINGS else text
+
+
+def _cp1252_byte(ch: str) -> int:
+    try:
+        b = ch.encode("cp1252")
+    except UnicodeEncodeError:
+        if ord(ch) < 256:
+            return ord(ch)
+        raise ValueError(ch) from None
+    if len(b) != 1:
+        raise ValueError(ch)
+    return b[0]

@@ -423,7 +423,7 @@ def read_html(data: bytes | str) -> str:
         text = text.rstrip("\n") + "\n\n" + flat.footnote_block(w.notes)
     if not re.search(r"[^\W\d_]{2,}", text):
         raise InputError("HTML page has no text (only navigation or scripts)")
-    return text + "\n"
+    return flat.repair_legacy(text + "\n")
 
 
 def _inside(node: Node, container: Node) -> bool:

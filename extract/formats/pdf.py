@@ -10,7 +10,10 @@ boxes and the spaces PDFium knows). What plain text loses, the glyphs still show
 - a page number is a lone number on the first or last line of a page: written alone between blank lines;
 - each page's first line is indented by one space (the text path's page start);
 - two columns side by side (the header "ỦY BAN NHÂN DÂN ... | CỘNG HÒA XÃ HỘI ...", the signature block)
-  are read column by column.
+  are read column by column;
+- a ruled table (crossing drawn rules) is flattened one cell per line like a Word table: a cell spanning
+  columns once, a cell spanning rows in each row; a table running over a page break is joined;
+- text set in a legacy Vietnamese font (.VnTime/TCVN3, VNI) is decoded.
 A PDF without a text layer (a scan) is refused with a line saying it needs OCR.
 """
 from __future__ import annotations
@@ -82,7 +85,6 @@ def _glyphs(tp, raw) -> tuple[list[Glyph], int]:
     out: list[Glyph] = []
     n = raw.FPDFText_CountChars(tp)
     x, y = ctypes.c_double(), ctypes.c_double()
-    left, right, bottom, top = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
     m = raw.FS_MATRIX()
     rect = raw.FS_RECTF()
     space = False
@@ -100,16 +102,16 @@ def _glyphs(tp, raw) -> tuple[list[Glyph], int]:
         raw.FPDFText_GetCharOrigin(tp, i, ctypes.byref(x), ctypes.byref(y))
         # the loose box spans the glyph's advance (side bearings included): gaps between boxes are real spaces
         raw.FPDFText_GetLooseCharBox(tp, i, ctypes.byref(rect))
-        left.value, right.value, bottom.value, top.value = rect.left, rect.right, rect.bottom, rect.top
+        # the size a reader sees: the font size times the scale of the text and graphics matrices
         size = raw.FPDFText_GetFontSize(tp, i)
         if raw.FPDFText_GetMatrix(tp, i, ctypes.byref(m)):
             size *= math.sqrt(abs(m.a * m.d - m.b * m.c)) or 1.0
         if size <= 0:
-            size = max(top.value - bottom.value, 1.0)
-        x0, x1 = left.value, right.value
+            size = max(rect.top - rect.bottom, 1.0)
+        x0, x1 = rect.left, rect.right
         if x1 <= x0:  # an empty box (a blank glyph): give it a width from its origin
             x0, x1 = x.value, x.value + 0.3 * size
-        out.append(Glyph(ch, x0, x1, bottom.value, top.value, x.value, y.value, round(size, 2), i, space))
+        out.append(Glyph(ch, x0, x1, rect.bottom, rect.top, x.value, y.value, round(size, 2), i, space))
         space = False
     return out, unmapped
 
@@ -332,7 +334,8 @@ def _text(ln: Line) -> None:
             elif prev.raised and prev.ch.isdigit() and not g.raised:
                 if gap > 0.12 * ln.size:  # PDFium's own space flags are unreliable across a baseline change
                     buf.append(" ")
-            elif (g.space_before and g.index > prev.index and gap > 0.02 * ln.size) or gap > 0.12 * min(g.size, ln.size):
+            elif gap > 0.12 * min(g.size, ln.size) or (g.space_before and g.index > prev.index
+                                                        and gap > 0.02 * ln.size):
                 buf.append(" ")
         if seg_x0 is None:
             seg_x0 = g.x0
@@ -546,4 +549,5 @@ def read_pdf(data: bytes) -> str:
         if pg.bottom_number:
             parts.append(f"\n\n\n{pg.bottom_number}\n\n")
         out.append("".join(parts))
-    return "\n".join(out).rstrip() + "\n"
+    return flat.repair_legacy("\n".join(out).rstrip() + "\n")
+
