@@ -35,6 +35,10 @@ PARALLEL_MIN_FILES = 64
 
 
 def default_workers() -> int:
+    """All cores (at most 8), or KG_WORKERS when set (the benchmark compares 1 with all)."""
+    env = os.environ.get("KG_WORKERS", "")
+    if env.isdigit() and int(env) > 0:
+        return int(env)
     return max(1, min(os.cpu_count() or 1, 8))
 
 

@@ -1,0 +1,4 @@
+"""`python -m kg` is the `kg` command (the benchmark runs it this way in child processes)."""
+from .cli import main
+
+main()

@@ -1,0 +1,187 @@
+"""The benchmark harness behind `kg bench run`: one run, the same bytes, every figure of the targets.
+
+Extraction throughput next to one compiled regex scanning the same text, ingest rate with one and
+with all processes, query latency percentiles over a few hundred varied questions, cold start of a
+query command, and peak memory (RSS) of a build and of a query process. Figures are measured, never
+asserted: targets live in the closing notes, not in timed tests."""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import random
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SCAN = re.compile(r"\d{1,5}(?:/\d{4})?[/_-][A-ZĐ][A-Za-zĐđ]*(?:[-/][A-ZĐ][A-Za-zĐđ]*)*")
+
+
+def _pct(xs: list[float], p: float) -> float:
+    if not xs:
+        return float("nan")
+    xs = sorted(xs)
+    k = min(len(xs) - 1, max(0, round(p / 100 * (len(xs) - 1))))
+    return xs[k]
+
+
+def _kg() -> list[str]:
+    return [sys.executable, "-m", "kg"]
+
+
+def _child_run(args: list[str], env=None) -> tuple[float, int]:
+    """Wall time and peak RSS (KiB) of a child process; RSS read with wait4 so only that child counts."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    _, status, usage = os.wait4(p.pid, 0)
+    dt = time.perf_counter() - t0
+    if os.waitstatus_to_exitcode(status) not in (0, 1):
+        raise RuntimeError(f"{' '.join(args)} failed: {p.stderr.read().decode(errors='replace')[-500:]}")
+    return dt, usage.ru_maxrss
+
+
+def corpus_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("*.txt"))
+
+
+def regex_scan(files: list[Path]) -> tuple[float, int]:
+    t0 = time.perf_counter()
+    n = 0
+    for p in files:
+        n += len(SCAN.findall(p.read_text(encoding="utf-8")))
+    return time.perf_counter() - t0, n
+
+
+def measure(folder: Path, workers: int, queries: int = 300, seed: int = 1) -> dict:
+    """All figures for one generated corpus folder."""
+    from kg.store import SqliteBackend
+    from queries.backend import QueryError
+    from queries.cites import cites as q_cites
+    from queries.lineage import impact as q_impact, trace as q_trace
+    from queries.registry import unit_tasks as q_tasks
+    from queries.search import search as q_search
+
+    from .cli_extract import extract_many
+
+    files = corpus_files(folder)
+    size = sum(p.stat().st_size for p in files)
+    out: dict = {"documents": len(files), "bytes": size}
+
+    t_regex, _ = regex_scan(files)
+    out["regex_mb_s"] = size / 1e6 / t_regex
+
+    t0 = time.perf_counter()
+    extract_many(files, workers=1)
+    t_extract = time.perf_counter() - t0
+    out["extract_mb_s"] = size / 1e6 / t_extract
+    out["extract_docs_s"] = len(files) / t_extract
+    out["extract_vs_regex"] = t_regex / t_extract
+
+    tmp = Path(tempfile.mkdtemp(prefix="kg-bench-db-"))
+    env = dict(os.environ)
+    builds = {}
+    for n in sorted({1, workers}):
+        db = tmp / f"w{n}.sqlite"
+        env["KG_WORKERS"] = str(n)
+        dt, rss = _child_run(_kg() + ["build", str(folder), "--db", str(db)], env=env)
+        builds[n] = (dt, rss)
+    out["ingest_docs_s_1"] = len(files) / builds[1][0]
+    out["ingest_docs_s_all"] = len(files) / builds[workers][0]
+    out["ingest_workers"] = workers
+    out["ingest_speedup"] = builds[1][0] / builds[workers][0]
+    out["build_peak_rss_mb"] = max(r for _, r in builds.values()) / 1024
+    db = tmp / f"w{workers}.sqlite"
+
+    # query latency, in-process, over varied arguments drawn from the store itself
+    rnd = random.Random(seed)
+    b = SqliteBackend(db)
+    docs = [r["key"] for r in b._all("SELECT key FROM documents WHERE in_corpus = 1")]
+    cited = [r["key"] for r in b._all("SELECT key FROM documents WHERE in_corpus = 0")]
+    tasks = [r["key"] for r in b._all("SELECT key FROM tasks")]
+    unit_names = [r["name"] for r in b._all("SELECT name FROM units")]
+    words = ["kế hoạch", "chuyển đổi số", "giao duc", "quyet dinh", "nghị quyết", "đào tạo", "phòng", "thực hiện",
+             "ngân sách", "tuyên truyền", "hội nhập", "dữ liệu", "an toàn", "y te", "khoa hoc"]
+    plan = {
+        "trace": lambda: q_trace(b, rnd.choice(tasks + docs)),
+        "impact": lambda: q_impact(b, rnd.choice(cited or docs)),
+        "tasks": lambda: q_tasks(b, rnd.choice(unit_names)),
+        "cites": lambda: q_cites(b, rnd.choice(cited or docs)),
+        "search": lambda: q_search(b, rnd.choice(words)),
+    }
+    lat = {}
+    for name, fn in plan.items():
+        xs = []
+        for _ in range(queries):
+            t0 = time.perf_counter()
+            try:
+                fn()
+            except QueryError:  # a not-found key still costs a lookup: time it all the same
+                pass
+            xs.append((time.perf_counter() - t0) * 1000)
+        lat[name] = {"p50": _pct(xs, 50), "p95": _pct(xs, 95), "p99": _pct(xs, 99)}
+    out["latency_ms"] = lat
+    b.close()
+
+    key = rnd.choice(tasks or docs)
+    cold = []
+    rss = 0
+    for _ in range(3):
+        dt, r = _child_run(_kg() + ["trace", key, "--db", str(db), "--json"])
+        cold.append(dt)
+        rss = max(rss, r)
+    out["cold_start_s"] = min(cold)
+    out["query_peak_rss_mb"] = rss / 1024
+    return out
+
+
+def run(sizes: list[int], seed: int, workers: int, queries: int, keep: Path | None = None, progress=print) -> dict:
+    from .generate import generate
+
+    base = keep or Path(tempfile.mkdtemp(prefix="kg-bench-"))
+    res = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+           "seed": seed, "runs": []}
+    for n in sizes:
+        folder = base / f"docs-{n}"
+        if not folder.exists() or len(corpus_files(folder)) != n:
+            progress(f"generating {n} documents in {folder} ...")
+            generate(folder, n, seed)
+        progress(f"measuring {n} documents ...")
+        t0 = time.perf_counter()
+        r = measure(folder, workers, queries, seed)
+        r["seconds"] = time.perf_counter() - t0
+        res["runs"].append(r)
+    if len(res["runs"]) >= 2:
+        a, z = res["runs"][0], res["runs"][-1]
+        res["growth"] = {
+            "documents": z["documents"] / a["documents"],
+            "time": (z["documents"] / z["ingest_docs_s_1"]) / (a["documents"] / a["ingest_docs_s_1"]),
+            "memory": z["build_peak_rss_mb"] / a["build_peak_rss_mb"],
+        }
+    return res
+
+
+def table(res: dict) -> str:
+    lines = [f"machine: {res['machine']}"]
+    for r in res["runs"]:
+        lines.append(f"\n{r['documents']} documents, {r['bytes'] / 1e6:.1f} MB")
+        lines.append(f"  extraction   {r['extract_mb_s']:8.2f} MB/s  {r['extract_docs_s']:8.1f} docs/s  "
+                     f"(regex scan {r['regex_mb_s']:.1f} MB/s; ratio {r['extract_vs_regex']:.3f}, target >= 0.3)")
+        lines.append(f"  ingest       {r['ingest_docs_s_1']:8.1f} docs/s with 1 process, {r['ingest_docs_s_all']:.1f} with "
+                     f"{r['ingest_workers']} (x{r['ingest_speedup']:.2f}; targets >= 200 docs/s, x1.7)")
+        for name, v in r["latency_ms"].items():
+            lines.append(f"  {name:<12} p50 {v['p50']:7.2f} ms  p95 {v['p95']:7.2f} ms  p99 {v['p99']:7.2f} ms")
+        lines.append(f"  cold start   {r['cold_start_s']:.2f} s (target <= 1 s)   peak RSS: build {r['build_peak_rss_mb']:.0f} MB, "
+                     f"query {r['query_peak_rss_mb']:.0f} MB")
+    if "growth" in res:
+        g = res["growth"]
+        lines.append(f"\ngrowth x{g['documents']:.0f} documents: time x{g['time']:.1f}, memory x{g['memory']:.1f} (target <= 11)")
+    return "\n".join(lines)
+
+
+def to_json(res: dict) -> str:
+    return json.dumps(res, ensure_ascii=False, indent=1, sort_keys=True)
