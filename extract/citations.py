@@ -31,9 +31,10 @@ _DATE = re.compile(
     r"(?P<y>(?:19|20)\d{2})(?P<fn>\d{1,2})?(?!\d)",
     re.IGNORECASE,
 )
+_STOP_WORDS = ("về|ban hành|quy định|phê duyệt|hướng dẫn|triển khai|thực hiện|tại|đối với|trong|nhằm|để|đã|được|và việc|"
+               "V/v|ngày|với|như|cho|theo|nhưng|thì|sửa đổi|bổ sung|bãi bỏ|thay thế|công bố|giao|phân cấp|ủy quyền|hết hiệu lực")
 _ISSUER_STOP = (
-    r"(?=\s+(?:về|ban hành|quy định|phê duyệt|hướng dẫn|triển khai|thực hiện|tại|đối với|trong|nhằm|để|"
-    r"đã|được|và việc|V/v|ngày|với|như|cho|theo|nhưng|thì|sửa đổi|bổ sung|bãi bỏ|thay thế|công bố|giao|phân cấp|ủy quyền)\b|\s*[,;:()|“\"”]|\.(?=\s|$)|\s*$)"
+    r"(?=\s+(?:" + _STOP_WORDS.replace(" ", r"\s+") + r")\b|\s*[,;:()|“\"”]|\.(?=\s|$)|\s*$)"
 )
 _ISSUER = re.compile(r"[\s,]*của\s+(?P<who>[^;:\n()|“\"”]{2,110}?)" + _ISSUER_STOP, re.IGNORECASE | re.DOTALL)
 _ISSUER_LOOSE = re.compile(r"[\s,]*của\s+(?P<who>[^;:()|“\"”]{2,110}?)" + _ISSUER_STOP, re.IGNORECASE | re.DOTALL)
@@ -144,6 +145,23 @@ def type_name(tcode: str, issuers: list[str], year: str | None) -> str:
 _NOT_A_DOCUMENT = re.compile(r"(?:Mẫu|mẫu|Biểu|biểu|Phụ lục|phụ lục)(?:\s+số)?\s*$")
 
 
+class _KnownIssuer:
+    """'của' + a registered body name that itself holds a comma or a stop word."""
+
+    @functools.cached_property
+    def rx(self) -> re.Pattern:
+        from .units import known_names
+        names = [n for n in known_names() if re.search(r",|\s(?:và|về|của|cho|với)\s", n)]
+        alt = "|".join(r"\s+".join(map(re.escape, n.split())) for n in sorted(names, key=len, reverse=True))
+        return re.compile(rf"[\s,]*của\s+(?P<who>(?:{alt}))(?![^\W\d_])", re.I)
+
+    def match(self, view: str, pos: int):
+        return self.rx.match(view, pos)
+
+
+_KNOWN_ISSUER = _KnownIssuer()
+
+
 def find_symbols(view: str, lo: int = 0, hi: int | None = None):
     """Symbol matches, less form numbers ("Mẫu số 09/PLIII") that look like symbols but cite no document."""
     for m in SYMBOL.finditer(view, lo, len(view) if hi is None else hi):
@@ -185,8 +203,12 @@ def read_mentions(view: str, matches, iso_date) -> list[Mention]:
             pos = d.end("y")
             if d.group("fn") and fn is None:
                 fn = None  # a marker after the year belongs to the sentence, not the citation
-        iss = _ISSUER.match(view, pos) or _ISSUER_LOOSE.match(view, pos)
-        if iss and len(iss.group("who").split()) <= 16:
+        known = _KNOWN_ISSUER.match(view, pos)
+        iss = None if known else (_ISSUER.match(view, pos) or _ISSUER_LOOSE.match(view, pos))
+        if known:
+            who = " ".join(known.group("who").split())
+            pos = known.end("who")
+        elif iss and len(iss.group("who").split()) <= 16:
             raw_who = cut_issuer(iss.group("who"))
             who = re.sub(r"\s+", " ", raw_who).strip() or None
             pos = iss.start("who") + len(raw_who)

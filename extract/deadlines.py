@@ -7,10 +7,11 @@ import re
 
 ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
 _Y = r"((?:19|20)\d{2})"
-_QUARTER = re.compile(rf"quý\s+(IV|I{{1,3}}|[1-4])\b(?:\s*(?:,|và|-|–)\s*(?:quý\s+)?(IV|I{{1,3}}|[1-4])\b)*\s*(?:năm\s*|/\s*)?{_Y}?", re.I)
+_QUARTER = re.compile(rf"qu[ýí]\s+(IV|I{{1,3}}|[1-4])\b(?:\s*(?:,|và|-|–)\s*(?:quý\s+)?(IV|I{{1,3}}|[1-4])\b)*\s*(?:năm\s*|/\s*|[-–]\s*)?{_Y}?", re.I)
 _HALF = re.compile(rf"6\s+tháng\s+(đầu|cuối)\s+năm\s*{_Y}?", re.I)
 _DATE = re.compile(rf"(?:ngày\s+)?(\d{{1,2}})\s*(?:/|tháng\s+)(\d{{1,2}})\s*(?:/|năm\s+){_Y}", re.I)
 _MONTH = re.compile(rf"tháng\s+(\d{{1,2}})\s*(?:/|năm\s+){_Y}", re.I)
+_MONTH_RANGE = re.compile(rf"tháng\s+(\d{{1,2}})\s*(?:đến|-|–)\s*(?:hết\s+)?tháng\s+(\d{{1,2}})\s*(?:/|năm\s+){_Y}", re.I)
 _YEAR = re.compile(rf"(?:năm\s+|^|\s|-|–)({_Y[1:-1]})(?!\d)", re.I)
 CONDITIONAL = re.compile(r"^\s*(?:sau khi|khi|ngay sau|thường xuyên|hằng năm|hàng năm|liên tục|định kỳ)", re.I)
 
@@ -39,7 +40,7 @@ def period(text: str | None, default_year: int | None = None) -> tuple[str | Non
         if year:
             first = m.group(1).lower() == "đầu"
             add(f"{year}-01-01" if first else f"{year}-07-01", f"{year}-06-30" if first else f"{year}-12-31", m.span())
-    before = re.search(r"trước\s+ngày", text, re.I)
+    before = re.search(r"trước\s+(?:ngày\s+)?\d", text, re.I)
     for m in _DATE.finditer(text):
         if _inside(m.span(), covered):
             continue
@@ -50,6 +51,10 @@ def period(text: str | None, default_year: int | None = None) -> tuple[str | Non
                 add(iso, None, m.span())  # "Từ 01/7/2025": a start with no end
             else:
                 add(iso if not before else None, iso, m.span())
+    for m in _MONTH_RANGE.finditer(text):  # "Từ tháng 11 đến tháng 12 năm 2019": the first month takes the year
+        a, b_, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if 1 <= a <= 12 and 1 <= b_ <= 12:
+            add(f"{y}-{a:02d}-01", _month_end(y, b_), m.span())
     for m in _MONTH.finditer(text):
         if _inside(m.span(), covered):
             continue

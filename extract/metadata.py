@@ -142,7 +142,8 @@ def locality_by_frequency(body: str):
     counts = collections.Counter()
     for m in units._loc_name_re().finditer(body, 0, min(len(body), 60000)):
         loc = units.locality_of(m.group("n"))
-        if loc and len(m.group("n")) > 4:
+        prefixed = re.search(r"(?:Thành phố|thành phố|tỉnh|Tỉnh|TP\.?)\s*$", body[max(0, m.start() - 12):m.start()])
+        if loc and (len(m.group("n")) > 4 or prefixed):
             counts[loc.name] += 1
     if not counts:
         return None

@@ -16,7 +16,12 @@ _COORD = None
 
 @functools.cache
 def _verbs() -> list[tuple[re.Pattern, str]]:
-    return [(re.compile(rf"\b(?:{v})\b", re.I), rel) for v, rel in tables.relation_verbs()]
+    # a space in a verb matches any run of white space: PDF text breaks "thực \n\nhiện" over lines
+    return [(re.compile(rf"\b(?:{_spaces(v)})\b", re.I), rel) for v, rel in tables.relation_verbs()]
+
+
+def _spaces(pattern: str) -> str:
+    return re.sub(r"(?<!\\) ", r"\\s+", pattern)
 
 
 @functools.cache

@@ -211,7 +211,9 @@ def read_responsibilities(body: str, sec: Heading, items: list[Heading], ctx) ->
     for h in dashes:
         m = _SUBJECT.match(h.title)
         if m and units.is_unit(m.group("u")) and m.group("u")[:1].isupper():
-            for n in units.split_units(units.trim(m.group("u"))):
+            # "- Ủy ban nhân dân các xã, phường có trách nhiệm ...": the subject runs to its verb, commas included
+            subject = units.trim(re.split(r"\s+[-–]\s+(?=[a-zđ])|[:;.]", h.title)[0])
+            for n in units.split_units(subject):
                 if units.is_unit(n):
                     out.append(Responsibility(ctx.canon(n), None, h.start, h.end, n))
     return out

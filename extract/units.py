@@ -132,8 +132,7 @@ def canonical(name: str, locality=None, issuer: str | None = None) -> str:
         return _fill(reg[k], locality)
     name = re.sub(r"\s+kh(?:oá|óa|oa)\s+[IVXLC]+$", "", name)
     if name.upper() == name and len(name) > 4 and re.search(r"[^\W\d_]{3}", name):
-        expanded = expand(name)
-        name = _title_case(name) if expanded.upper() == expanded else expanded
+        name = _title_case(expand(name))
     if re.match(r"(?:Các|các)\s", name) and not _heads_re().match(expand(name)[4:]) or re.match(r"(?:Các|các)\s+\w+\s+(?:chuyên môn\s+)?thuộc\b|(?:Các|các)\s+phòng,", name):
         return name[0].upper() + name[1:]
     ex = expand(name)
@@ -142,9 +141,10 @@ def canonical(name: str, locality=None, issuer: str | None = None) -> str:
     if k2 in reg:
         return _fill(reg[k2], locality)
     ex = ex[0].upper() + ex[1:]
-    if issuer and re.fullmatch(r"Văn phòng Sở|Các phòng, trung tâm thuộc Sở|Các phòng thuộc Sở", ex, re.I):
+    if issuer and re.fullmatch(r"Văn phòng (?:Sở|Bộ)|Các phòng, trung tâm thuộc Sở|Các phòng thuộc Sở", ex, re.I) \
+            and issuer.split()[0] == ex.split()[-1]:
         base = _strip_loc(issuer, locality)
-        return ex[: -len("Sở")] + base
+        return ex[: -len(ex.split()[-1])] + base
     head = _heads_re().match(ex)
     if head:
         proper = _head_case(head.group(0))
@@ -299,11 +299,17 @@ def split_units(text: str) -> list[str]:
 
 
 @functools.cache
+def known_names() -> tuple[str, ...]:
+    """Registered unit names and national bodies, longest first."""
+    return tuple(sorted({n for e in tables.unit_entries() for n in (e.canonical, *e.aliases) if "{loc}" not in n}
+                        | {ic.issuer for ic in tables.issuer_codes().values() if ic.scope == "national"}
+                        | {"Thành ủy", "Tỉnh ủy"}, key=len, reverse=True))
+
+
+@functools.cache
 def _known_re() -> re.Pattern:
     """Registered unit names and national bodies, as they may stand in running text."""
-    names = sorted({n for e in tables.unit_entries() for n in (e.canonical, *e.aliases) if "{loc}" not in n}
-                   | {ic.issuer for ic in tables.issuer_codes().values() if ic.scope == "national"}
-                   | {"Thành ủy", "Tỉnh ủy"}, key=len, reverse=True)
+    names = known_names()
     return re.compile(r"(?<![^\W\d_])(?:" + "|".join(r"\s+".join(map(re.escape, n.split())) for n in names) + r")(?![^\W\d_])")
 
 

@@ -5,7 +5,9 @@ indented by one space; footnote bodies sit at the page bottom after a separator 
 lines of one body joined by " \\n\\n", bodies separated by " \\n"; a body may continue at the top of the
 next page's block; a footnote marker is the number glued to a word, a symbol or a year.
 Web page: one paragraph per line, blank lines between paragraphs, the header block on short lines,
-the page title on the first line.
+the page title on the first line. Hard-wrapped web text (as in ../shared/corpus-dev): paragraphs broken
+at about 80 characters (often after a short first line), header, recipients and signature in cells
+between lines holding only "|", task appendices as flattened tables (one cell per line).
 """
 from __future__ import annotations
 
@@ -28,10 +30,6 @@ class Line:
     markers: list = field(default_factory=list)
     split_end: bool = False
     blank: bool = False
-
-
-def _vis(w: str) -> int:
-    return len(w) - 2 * w.count("\x01")
 
 
 _BAD_START_WRAPPED = re.compile(r"^(?:[-–+•]|\d{1,3}[.)]?$|\d{1,2}[.)]|\d{1,2}(?:\.\d{1,2})+|[IVXLC]+[.\-–)]|[a-zđ]\)|(?:Căn|Thực|Triển|Xét|Theo|Điều|Chương|Nơi|Kính|Trên)$)")

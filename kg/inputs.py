@@ -1,12 +1,14 @@
-"""Which files a command reads: files and folders given, document files only (gold/ and the like skipped).
+"""Which files a command reads: files and folders given; in folders, document files only (plain text,
+and the PDF, DOCX and HTML files extract.formats reads), gold/ and the like skipped.
 
 The walk decides what can be read before anything is read, and says why not in a few words, one
 (path, problem) per input: a file over the size limit (`KG_MAX_FILE_MB`, default 50 MB; checked with
 stat, so a huge file costs nothing), a file or folder without read permission, a file name that is
 not valid UTF-8 (the store names sources by file name), two files with the same name (the second
-would replace the first in the store), a PDF, Word file or image in a folder, a broken symbolic
+would replace the first in the store), a .doc/.odt/.rtf file or an image in a folder, a broken symbolic
 link, a symbolic link that loops back to a folder being walked, a path that vanishes during the
-walk. Symbolic links to folders are followed; a file reached twice (through a link) is read once."""
+walk. Symbolic links to folders are followed; a file or folder reached twice (given twice, or
+through a link) is read once."""
 from __future__ import annotations
 
 import errno
@@ -16,21 +18,24 @@ import stat
 import sys
 from pathlib import Path
 
-DOC_SUFFIXES = {".txt", ".text", ".md"}
+try:  # the formats extract_file reads besides plain text (PDF, DOCX, saved web pages)
+    from extract.formats import SUFFIXES as FORMAT_SUFFIXES
+except ImportError:  # pragma: no cover - an extract/ without formats
+    FORMAT_SUFFIXES = set()
+
+DOC_SUFFIXES = {".txt", ".text", ".md"} | set(FORMAT_SUFFIXES)
 SKIP_DIRS = {"gold", ".git", ".kg", "__pycache__", "node_modules"}
 
-# Files people keep next to the text files of an archive; in a folder they are reported, not read.
+# Files people keep next to the documents of an archive that cannot be read: in a folder they are
+# reported, not read (other suffixes -- .json, .csv, .py -- are passed over in silence).
+_OCR = "image without text: OCR it first"
 NOT_TEXT_SUFFIXES = {
-    ".pdf": "PDF file: convert it to text first (no text layer read here)",
-    ".doc": "Word document: save it as plain text first",
-    ".docx": "Word document: save it as plain text first",
-    ".odt": "OpenDocument text: save it as plain text first",
-    ".rtf": "RTF document: save it as plain text first",
-    ".png": "image without text: OCR it first", ".jpg": "image without text: OCR it first",
-    ".jpeg": "image without text: OCR it first", ".tif": "image without text: OCR it first",
-    ".tiff": "image without text: OCR it first", ".gif": "image without text: OCR it first",
-    ".bmp": "image without text: OCR it first", ".webp": "image without text: OCR it first",
+    ".doc": "Word 97-2003 document: save it as DOCX or plain text first",
+    ".odt": "OpenDocument text: save it as DOCX or plain text first",
+    ".rtf": "RTF document: save it as DOCX or plain text first",
+    **{s: _OCR for s in (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".gif", ".bmp", ".webp")},
 }
+NOT_TEXT_SUFFIXES = {k: v for k, v in NOT_TEXT_SUFFIXES.items() if k not in DOC_SUFFIXES}
 
 MAX_FILE_ENV = "KG_MAX_FILE_MB"
 DEFAULT_MAX_FILE_MB = 50.0
@@ -74,6 +79,7 @@ class _Walk:
         self.files: list[Path] = []
         self.bad: list[tuple[str, str]] = []
         self.seen: set[tuple[int, int]] = set()   # (device, inode) of files taken
+        self.dirs: set[tuple[int, int]] = set()   # folders walked (one reached again is not walked again)
         self.names: dict[str, Path] = {}          # file name -> path taken (the store's key)
 
     def skip(self, path, problem: str) -> None:
@@ -113,6 +119,9 @@ class _Walk:
 
     def folder(self, root: Path, root_key: tuple[int, int]) -> None:
         """Depth first, without recursion (a deep tree cannot exhaust the stack)."""
+        if root_key in self.dirs:
+            return  # the same folder given twice
+        self.dirs.add(root_key)
         entries = self.listing(root)
         if entries is None:
             return
@@ -141,6 +150,9 @@ class _Walk:
                 if key in ancestors:
                     self.skip(p, "symbolic link loop (points back to a folder being read)")
                     continue
+                if key in self.dirs:
+                    continue  # reached again through a link: its files are taken already
+                self.dirs.add(key)
                 sub = self.listing(p)
                 if sub is not None:
                     stack.append((iter(sub), ancestors | {key}))

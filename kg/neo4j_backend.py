@@ -67,11 +67,21 @@ def label_of(node_id: str) -> str:
     return label(LABEL_OF_KIND[node_id.split(":", 1)[0]])
 
 
+_KEYWORDS = {"end", "case", "when", "then", "else", "in", "is", "not", "and", "or", "xor", "null", "true", "false",
+             "match", "return", "with", "where", "order", "by", "limit", "skip", "as", "all", "any", "distinct",
+             "start", "set", "delete", "create", "merge", "call", "yield", "union", "unwind", "optional", "exists"}
+
+
 def prop(name: str) -> str:
-    """A property name for Cypher text (backquoted: `end` is a keyword); names come from code."""
+    """A property name for Cypher text; names come from code, and a keyword (`end`) is backquoted."""
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
         raise ValueError(f"bad property name {name!r}")
-    return f"`{name}`"
+    return f"`{name}`" if name in _KEYWORDS else name
+
+
+def _int(v):
+    """Counts and sums as integers (FalkorDB's sum() of integers is a float)."""
+    return int(v) if isinstance(v, float) and v.is_integer() else v
 
 
 # --- errors ---------------------------------------------------------------------------------------------
@@ -127,6 +137,57 @@ def retry(fn: Callable, attempts: int = RETRY_ATTEMPTS, base: float = RETRY_BASE
             if on_retry:
                 on_retry(i + 1)
             time.sleep(base * (2 ** i))
+
+
+# --- parameters -------------------------------------------------------------------------------------------
+
+_PARAM_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def cypher_literal(v) -> str:
+    """A value as FalkorDB's parameter syntax reads it (`CYPHER name=<literal> …`): strings in
+    double quotes with backslash and quote escaped, numbers exact (repr), maps with backquoted
+    keys. Only for the FalkorDB transport below; Neo4j gets real Bolt parameters."""
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        if v != v or v in (float("inf"), float("-inf")):
+            raise ValueError(f"no Cypher literal for {v!r}")
+        return repr(v)
+    if isinstance(v, str):
+        # FalkorDB's parser rejects NUL inside a string; nothing the extractor writes has one
+        return '"' + v.replace("\\", "\\\\").replace('"', '\\"').replace("\x00", "\ufffd") + '"'
+    if isinstance(v, (list, tuple)):
+        return "[" + ",".join(cypher_literal(x) for x in v) + "]"
+    if isinstance(v, dict):
+        parts = []
+        for k, x in v.items():
+            if not isinstance(k, str) or not _PARAM_NAME.fullmatch(k):
+                raise ValueError(f"bad map key {k!r}")
+            parts.append(f"`{k}`:{cypher_literal(x)}")
+        return "{" + ",".join(parts) + "}"
+    raise TypeError(f"no Cypher literal for {type(v).__name__}")
+
+
+def prepare(flavor: str, cypher: str, params: dict | None) -> tuple[str, dict]:
+    """(query text, Bolt parameters) for the server. Neo4j: the statement and its parameters as
+    they are. FalkorDB's Bolt layer turns parameters into a `CYPHER name=value` header itself,
+    but without escaping and in a 4 KB buffer (a quote breaks out of the string, a large batch
+    crashes the server), so for FalkorDB the client writes that header, escaped and unbounded:
+    values still arrive as parameters ($name), never as query text."""
+    params = params or {}
+    if flavor != "falkordb" or not params:
+        return cypher, params
+    head = []
+    for k, v in params.items():
+        if not _PARAM_NAME.fullmatch(k):
+            raise ValueError(f"bad parameter name {k!r}")
+        head.append(f"{k}={cypher_literal(v)}")
+    return "CYPHER " + " ".join(head) + " " + cypher, {}
 
 
 # --- connections: one driver per process and server ------------------------------------------------------
@@ -425,9 +486,14 @@ class Neo4jBackend:
     def _all(self, cypher: str, **params) -> list[dict]:
         neo4j = _neo4j()
 
+        text, bolt_params = prepare(self.flavor, cypher, params)
+        # reads may go to a cluster's followers; FalkorDB takes the first entry of RUN's extra map
+        # as the graph name, so it must get nothing there but the database
+        mode = {} if self.flavor == "falkordb" else {"default_access_mode": neo4j.READ_ACCESS}
+
         def work():
-            with self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as s:
-                return [r.data() for r in s.run(cypher, params)]
+            with self.driver.session(database=self.database, **mode) as s:
+                return [r.data() for r in s.run(text, bolt_params)]
         try:
             return retry(work)
         except Exception as e:  # noqa: BLE001
@@ -561,7 +627,7 @@ class Neo4jBackend:
             "MATCH (u:Unit)-[:LEADS|SUPPORTS|EXECUTES]->(t) RETURN u.id AS id, count(DISTINCT t) AS n")}
         for r in rows:
             r["aliases"] = sorted(r["aliases"] or [])
-            r["tasks"] = counts.get(r["id"], 0)
+            r["tasks"] = _int(counts.get(r["id"], 0))
         return sorted(rows, key=lambda r: sqlite_order(r["name"], r["id"]))
 
     def unit_names(self) -> list[tuple[str, str, str]]:
@@ -630,6 +696,7 @@ class Neo4jBackend:
             "citers, citing ORDER BY citers DESC, key", m=int(min_citers))
         for r in rows:
             r["citing"] = "\x1f".join(r["citing"])
+            r["citers"] = _int(r["citers"])
         return sorted(rows, key=lambda r: (_desc(r["citers"]),) + sqlite_order(r["key"]))
 
     # --- search and stats ----------------------------------------------------------------------------
@@ -660,7 +727,7 @@ class Neo4jBackend:
 
     def counts(self) -> dict:
         def one(q, **p):
-            return self._all(q, **p)[0]["c"]
+            return _int(self._all(q, **p)[0]["c"])
 
         def nodes(lab, where=""):
             return one(f"MATCH (n:{label(lab)}) {where} RETURN count(n) AS c")
@@ -694,6 +761,8 @@ class Neo4jBackend:
             "WITH d, count(DISTINCT c) AS cited_by, sum(r.mentions) AS mentions "
             "RETURN d.key AS key, d.doc_type AS doc_type, d.issuer AS issuer, d.issued_date AS issued_date, "
             "d.title AS title, cited_by, mentions ORDER BY cited_by DESC, mentions DESC, key")
+        for r in rows:
+            r["cited_by"], r["mentions"] = _int(r["cited_by"]), _int(r["mentions"])
         return sorted(rows, key=lambda r: (_desc(r["cited_by"]), _desc(r["mentions"])) + sqlite_order(r["key"]))
 
     def ambiguous(self) -> list[dict]:

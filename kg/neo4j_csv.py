@@ -8,7 +8,6 @@ and the queries run on it unchanged. Beside them: `import.sh` (the neo4j-admin c
 `schema.cypher` (constraints and the full-text index, to run once after the import)."""
 from __future__ import annotations
 
-import csv
 import shlex
 import sqlite3
 import time
@@ -39,16 +38,29 @@ def rel_header(typ: str) -> list[str]:
     return [":START_ID", ":END_ID", ":TYPE", "k"] + [f"{p}{_type(p)}" for p in REL_PROPS[typ] + ("gen",)]
 
 
-def _cell(v, delim: str):
+def _quote(s: str) -> str:
+    return '"' + s.replace('"', '""') + '"'
+
+
+def _cell(v, delim: str) -> str:
+    """One field: strings always quoted (so "" stays an empty string while a missing value is an
+    empty field, which the importer leaves unset), numbers bare, lists joined by the array
+    delimiter."""
     if v is None:
         return ""
     if isinstance(v, bool):
         return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
     if isinstance(v, float):
         return repr(v)
     if isinstance(v, list):
-        return delim.join(str(x) for x in v)
-    return v
+        return _quote(delim.join(str(x) for x in v))
+    return _quote(str(v))
+
+
+def csv_line(cells: list[str]) -> str:
+    return ",".join(cells) + "\n"
 
 
 def _pick_delimiter(conn: sqlite3.Connection) -> str:
@@ -71,9 +83,8 @@ def export(conn: sqlite3.Connection, out: Path, generation: str | None = None) -
     def writer(name: str, header: list[str]):
         if name not in writers:
             fh = open(out / name, "w", encoding="utf-8", newline="")
-            w = csv.writer(fh, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
-            w.writerow(header)
-            writers[name] = (fh, w)
+            fh.write(csv_line(header))
+            writers[name] = (fh, lambda cells, fh=fh: fh.write(csv_line(cells)))
             files[name] = 0
         return writers[name][1]
 
@@ -85,20 +96,20 @@ def export(conn: sqlite3.Connection, out: Path, generation: str | None = None) -
         for r in node_rows(conn):
             lab = label(r["label"])
             name = f"nodes_{lab}.csv"
-            writer(name, node_header(lab)).writerow(
-                [r["id"], lab] + [_cell(r["props"].get(p), delim) for p in NODE_PROPS[lab]] + [gen])
+            writer(name, node_header(lab))(
+                [_quote(r["id"]), lab] + [_cell(r["props"].get(p), delim) for p in NODE_PROPS[lab]] + [_quote(gen)])
             files[name] += 1
         meta = {"model_version": MODEL_VERSION, "store_schema": conn.execute("PRAGMA user_version").fetchone()[0],
                 "pushed_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
-        writer("nodes_KgMeta.csv", node_header("KgMeta")).writerow(
-            ["kg", "KgMeta"] + [_cell(meta.get(p), delim) for p in NODE_PROPS["KgMeta"]] + [gen])
+        writer("nodes_KgMeta.csv", node_header("KgMeta"))(
+            [_quote("kg"), "KgMeta"] + [_cell(meta.get(p), delim) for p in NODE_PROPS["KgMeta"]] + [_quote(gen)])
         files["nodes_KgMeta.csv"] += 1
         for r in rel_rows(conn):
             typ = rel_type(r["type"])
             name = f"rels_{typ}.csv"
-            writer(name, rel_header(typ)).writerow(
-                [r["src"], r["dst"], typ, r["key"]] + [_cell(r["props"].get(p), delim) for p in REL_PROPS[typ]]
-                + [gen])
+            writer(name, rel_header(typ))(
+                [_quote(r["src"]), _quote(r["dst"]), typ, _quote(r["key"])]
+                + [_cell(r["props"].get(p), delim) for p in REL_PROPS[typ]] + [_quote(gen)])
             files[name] += 1
     finally:
         for fh, _w in writers.values():
@@ -106,9 +117,9 @@ def export(conn: sqlite3.Connection, out: Path, generation: str | None = None) -
 
     nodes = [f for f in sorted(files) if f.startswith("nodes_")]
     rels = [f for f in sorted(files) if f.startswith("rels_")]
-    cmd = ["neo4j-admin", "database", "import", "full", "neo4j", "--overwrite-destination=true",
+    cmd = ["neo4j-admin", "database", "import", "full", "--overwrite-destination=true",
            "--multiline-fields=true", f"--array-delimiter={delim}", "--id-type=string"]
-    cmd += [f"--nodes={f}" for f in nodes] + [f"--relationships={f}" for f in rels]
+    cmd += [f"--nodes={f}" for f in nodes] + [f"--relationships={f}" for f in rels] + ["neo4j"]
     (out / "import.sh").write_text(
         "#!/bin/sh\n# Bulk import into an offline (stopped) Neo4j 5 database named neo4j; run from this directory.\n"
         "# Then start the server and create the constraints and the full-text index:\n"

@@ -25,7 +25,7 @@ from typing import Callable, Iterable, Iterator
 
 from .identity import ffold
 from .neo4j_backend import (DOC_COLS, EDGE_PROPS, FN_COLS, MENTION_PROPS, MODEL_VERSION, NODE_LABELS, RESP_COLS,
-                            TASK_COLS, Dialect, detect_flavor, existing_indexes, label, label_of, rel_type,
+                            TASK_COLS, Dialect, detect_flavor, existing_indexes, label, label_of, prepare, rel_type,
                             retry)
 from .graph import EDGE_KINDS
 
@@ -259,9 +259,11 @@ class Loader:
         return self.driver.session(database=self.database)
 
     def run(self, cypher: str, **params) -> list[dict]:
+        text, bolt_params = prepare(self.flavor, cypher, params)
+
         def work():
             with self._session() as s:
-                return [r.data() for r in s.run(cypher, params)]
+                return [r.data() for r in s.run(text, bolt_params)]
         return retry(work, on_retry=self._count_retry)
 
     def _count_retry(self, _n):
@@ -269,6 +271,15 @@ class Loader:
 
     def _commit_once(self, statements: list[tuple[str, dict]]) -> int:
         n = 0
+        if self.flavor == "falkordb":
+            # FalkorDB has no multi-statement transactions (BEGIN/COMMIT are acknowledged and
+            # ignored, ROLLBACK undoes nothing) and reads the graph name only from RUN, which a
+            # driver transaction leaves empty: each statement runs on its own, atomically
+            with self._session() as s:
+                for q, p in statements:
+                    rec = s.run(*prepare(self.flavor, q, p)).single()
+                    n += rec["n"] if rec else 0
+            return n
         with self._session() as s, s.begin_transaction() as tx:
             for q, p in statements:
                 rec = tx.run(q, p).single()

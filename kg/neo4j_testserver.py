@@ -96,6 +96,27 @@ class FalkorServer:
         self.dir.cleanup()
         raise ServerStartError("FalkorDB did not start:\n" + last[-3000:])
 
+    def redis(self, *args: str) -> bytes:
+        """One command on the Redis port (RESP), for test housekeeping such as GRAPH.DELETE."""
+        msg = f"*{len(args)}\r\n".encode() + b"".join(
+            f"${len(a.encode())}\r\n".encode() + a.encode() + b"\r\n" for a in args)
+        if self.password is not None:
+            msg = (f"*2\r\n$4\r\nAUTH\r\n${len(self.password.encode())}\r\n{self.password}\r\n").encode() + msg
+        with socket.create_connection(("127.0.0.1", self.port), timeout=10) as s:
+            s.sendall(msg)
+            time.sleep(0.05)
+            s.settimeout(2)
+            try:
+                return s.recv(65536)
+            except socket.timeout:
+                return b""
+
+    def reset_graph(self, name: str) -> None:
+        """Drop a graph with its indexes. FalkorDB's Bolt layer sends every statement that names a
+        database to the graph called "db" (it reads the key of RUN's {db: …} entry, not its value),
+        and statements that name none to "falkordb"."""
+        self.redis("GRAPH.DELETE", name)
+
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
 

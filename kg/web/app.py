@@ -180,15 +180,16 @@ class App:
                 traceback.print_exc(file=sys.stderr)
             return self.error_page(HTTPError(500, f"lỗi không mong đợi ({type(e).__name__}); xem nhật ký máy chủ"))
 
-    def query(self, fn, *args, **kwargs):
-        """Run one question over a fresh read-only connection; query errors become pages."""
+    def query(self, fn, *args, link=None, **kwargs):
+        """Run one question over a fresh read-only connection; query errors become pages (an
+        ambiguous key: a page of links, `link(candidate)` -> URL, to the document by default)."""
         b = self.open()
         try:
             return fn(b, *args, **kwargs)
         except BadQuery as e:
             raise HTTPError(400, str(e)) from None
         except Ambiguous as e:
-            raise HTTPError(300, str(e), self._choices(b, e)) from None
+            raise HTTPError(300, str(e), self._choices(b, e, link)) from None
         except (NotFound, QueryError) as e:
             raise HTTPError(404, str(e)) from None
         except sqlite3.Error as e:
@@ -196,24 +197,11 @@ class App:
         finally:
             b.close()
 
-    def _choices(self, b, e: Ambiguous) -> Markup:
-        """Links that each name one of the candidates (a number shared by two issuers gets the issuer)."""
-        from kg.identity import lookup_norm
-        items = []
-        for key in dict.fromkeys(e.candidates):
-            docs = list(b.documents(b.find_documents(lookup_norm(key))).values()) if "#" not in key else []
-            docs = [d for d in docs if not d["ambiguous"]] or docs
-            if len(docs) > 1:
-                for d in docs:
-                    hint = d.get("issuer") or d.get("year")
-                    name = f"{key} [{hint}]" if hint else key
-                    items.append(M('<li><a href="{}">{}</a> — {}</li>').format(url("/doc", key=name), name,
-                                                                              short(d.get("title"), 120)))
-            elif "#" in key:
-                items.append(M('<li><a href="{}">{}</a></li>').format(url("/doc", key=key), key))
-            else:
-                items.append(M('<li><a href="{}">{}</a></li>').format(
-                    url("/unit", name=key) if not docs else url("/doc", key=key), key))
+    def _choices(self, b, e: Ambiguous, link=None) -> Markup:
+        """Links that each name one of the candidates (keys of documents sharing a number already
+        carry their issuer, e.g. "01/2024/QĐ-UBND [Ủy ban nhân dân tỉnh Bắc Ninh]")."""
+        link = link or (lambda k: url("/doc", key=k))
+        items = [M('<li><a href="{}">{}</a></li>').format(link(k), k) for k in dict.fromkeys(e.candidates)]
         return M('<ul class="choices">{}</ul>').format(join(items))
 
     def page(self, title: str, body: Markup, page: str = "", q: str = "", status: int = 200,
@@ -358,7 +346,8 @@ class App:
     def page_lineage(self, key: str, dir: str = "up", all: str = "0") -> Response:
         from .svg import draw
         down = dir == "down"
-        result = self.query(Q.impact if down else Q.trace, key, all == "1")
+        result = self.query(Q.impact if down else Q.trace, key, all == "1",
+                            link=lambda k: url("/lineage", key=k, dir=dir if down else None))
         svg, groups = draw(result, downstream=down)
         nodes = {n["key"]: n for n in result["nodes"]}
         start = nodes[result["start"]]
@@ -426,7 +415,7 @@ class App:
                 except QueryError:
                     titles[doc] = {"key": doc, "title": None, "doc_type": None}
             return res, titles
-        res, titles = self.query(ask)
+        res, titles = self.query(ask, link=lambda k: url("/unit", name=k))
         today = self.today()
         items = [i for i in res["items"] if cal.in_period(i, period, today)]
         return res["unit"], res["items"], items, titles, today
@@ -447,7 +436,7 @@ class App:
                 href=url("/doc", key=i["task"]), lin=url("/lineage", key=i["task"]) if i["role"] != "responsible"
                 else url("/lineage", key=i["document"])) for i in its)
             sections.append(M('<section class="plan"><h2><a href="{href}">{dt} {key}</a> <span class="count">{n} mục'
-                              '</span></h2><p class="plan-title">{title}</p><table class="grid tasks"><thead><tr>'
+                              '</span></h2><p class="plan-title">{title}</p><table class="grid unit-tasks"><thead><tr>'
                               '<th>Mục</th><th>Nội dung</th><th>Vai trò</th><th>Thời hạn</th><th></th></tr></thead>'
                               '<tbody>{rows}</tbody></table></section>').format(
                 href=url("/doc", key=doc), dt=d.get("doc_type") or "", key=doc, n=len(its),
@@ -463,20 +452,26 @@ class App:
         filt = dict(name=unit["name"], role=role, period=None if period == "all" else period)
         ics = url("/unit.ics", name=unit["name"], role=role)
         empty = M('<p class="empty">Không có nhiệm vụ nào khớp bộ lọc.</p>')
+        counts = {k: sum(1 for i in all_items if cal.status(i, today) == k) for k in ("quarter", "next", "overdue")}
         body = M('<nav class="crumbs"><a href="/units">← Đơn vị</a></nav><h1>{name}</h1>{how}'
-                 '<p class="summary">{total} mục trên {plans} kế hoạch; đang hiển thị {shown}. Hôm nay: {today}; '
-                 'quý này: {qs} – {qe}; quý sau: {ns} – {ne}.</p>'
-                 '<form class="filters" action="/unit" method="get"><input type="hidden" name="name" value="{name}">'
+                 '<div class="unit-stats"><div><b>{total}</b><span>mục trên {plans} kế hoạch</span></div>'
+                 '<div class="quarter"><b>{nq}</b><span>hạn trong quý này ({qs} – {qe})</span></div>'
+                 '<div class="next"><b>{nn}</b><span>hạn trong quý sau ({ns} – {ne})</span></div>'
+                 '<div class="overdue"><b>{no}</b><span>đã quá hạn (hôm nay: {today})</span></div></div>'
+                 '<div class="toolbar"><form class="filters" action="/unit" method="get">'
+                 '<input type="hidden" name="name" value="{name}">'
                  '<label>Vai trò <select name="role" class="autosubmit">{ro}</select></label>'
                  '<label>Thời hạn <select name="period" class="autosubmit">{po}</select></label>'
                  '<button type="submit">Lọc</button></form>'
                  '<div class="exports"><a class="btn" href="{csv}" download>Tải CSV</a>'
-                 '<a class="btn" href="{ics}">Lịch (.ics)</a>'
-                 '<label class="feed">Đăng ký lịch thời hạn: <input type="text" readonly value="{feed}" '
-                 'class="copy-src" aria-label="Địa chỉ lịch"></label><button type="button" class="copy">Sao chép</button>'
-                 '</div>{sections}').format(
+                 '<a class="btn" href="{ics}">Lịch (.ics)</a></div></div>'
+                 '<p class="feed"><label>Đăng ký lịch thời hạn trong Outlook/Thunderbird/Lịch: <input type="text" '
+                 'readonly value="{feed}" class="copy-src" aria-label="Địa chỉ lịch"></label>'
+                 '<button type="button" class="copy">Sao chép</button></p>'
+                 '<p class="shown">Đang hiển thị {shown} mục.</p>{sections}').format(
             name=unit["name"], how=M('<p class="muted">{}</p>').format(how) if how else M(""),
             total=len(all_items), plans=len({i["document"] for i in all_items}), shown=len(items),
+            nq=counts["quarter"], nn=counts["next"], no=counts["overdue"],
             today=_vn_date(today), qs=_vn_date(qs), qe=_vn_date(qe), ns=_vn_date(ns), ne=_vn_date(ne),
             ro=role_opts, po=period_opts, csv=url("/unit.csv", **filt), ics=ics, feed=self.base_url() + ics,
             sections=join(sections) if sections else empty)
