@@ -7,15 +7,16 @@ import re
 import unicodedata
 
 from . import tables
+from .letters import fold_chars
 
 DASHES = re.compile(r"\s*[–—‑-]\s*")
 
 
+@functools.lru_cache(maxsize=65536)
 def fold(s: str) -> str:
     """Diacritic-free, case-free comparison form (đ folded too: unicode61 does not)."""
-    s = unicodedata.normalize("NFD", s.replace("đ", "d").replace("Đ", "D"))
-    s = "".join(c for c in s if not unicodedata.combining(c)).lower()
-    return re.sub(r"\s+", " ", re.sub(r"[^\w&]+", " ", s)).strip()
+    s = fold_chars(unicodedata.normalize("NFC", s))
+    return " ".join(_NONWORD.sub(" ", s).split())
 
 
 _NONWORD = re.compile(r"[^\w&]+")

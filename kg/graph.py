@@ -6,6 +6,7 @@ edge table serves every relation; display keys (what users see and type) live be
 from __future__ import annotations
 
 import json
+import functools
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -149,14 +150,20 @@ def _body_title(text: str) -> str:
     return body[:200]
 
 
+@functools.cache
+def _entry_by_fold() -> dict[str, object]:
+    return {fold(e.canonical.replace("{loc}", "").strip()): e for e in tables.unit_entries() if e.parent}
+
+
+@functools.lru_cache(maxsize=65536)
 def _parent_of(name: str, issuer: str | None) -> str | None:
     """A unit's parent body: the data table's, made concrete by the issuing body when that is the
     same body; an issuing Sở's own divisions ("Phòng ...", "Văn phòng Sở ...") belong to it."""
     f = fold(name)
     fi = fold(issuer or "")
-    for e in tables.unit_entries():
-        if e.parent and fold(e.canonical.replace("{loc}", "").strip()) == f:
-            return issuer if fi.startswith(fold(e.parent)) else e.parent
+    e = _entry_by_fold().get(f)
+    if e is not None:
+        return issuer if fi.startswith(fold(e.parent)) else e.parent
     m = re.match(r"(?i)văn phòng\s+(.+)$", name)
     if m:
         rest = m.group(1)

@@ -7,6 +7,8 @@ same rules serve the SQLite store and any later backend."""
 from __future__ import annotations
 
 import functools
+
+from extract.letters import fold_chars
 import hashlib
 import re
 import unicodedata
@@ -23,19 +25,11 @@ __all__ = ["fold", "ident", "ffold", "lookup_norm", "issuer_matters", "symbol_ye
 
 # --- folding ---------------------------------------------------------------------------------------
 
-@functools.lru_cache(maxsize=4096)
-def _fold_char(c: str) -> str:
-    if c in "đĐ":
-        return "d"
-    base = unicodedata.normalize("NFD", c)[:1] or c
-    low = base.lower()
-    return low if len(low) == 1 else base
-
-
+@functools.lru_cache(maxsize=2048)
 def ffold(s: str) -> str:
     """Diacritic- and case-free form with the same length as `s` (NFC), so offsets carry over:
     FTS5's unicode61 keeps đ, and snippets must cut the original text at the same places."""
-    return "".join(_fold_char(c) for c in s)
+    return fold_chars(s)
 
 
 def lookup_norm(s: str) -> str:
