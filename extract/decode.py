@@ -224,7 +224,28 @@ def _legacy() -> dict[str, _Legacy]:
 
 def decode_legacy(data: bytes, encoding: str) -> str:
     """Decode with a named legacy encoding ("tcvn3" or "vni"), no detection."""
-    return _legacy()[encoding].decode(data)
+    text = _legacy()[encoding].decode(data)
+    return _restore_capitals(text) if encoding == "tcvn3" else text
+
+
+_CAPS_LINE = re.compile(r"[^\n]+")
+
+
+def _restore_capitals(text: str) -> str:
+    """TCVN3 has no toned capitals: headings set in .VnTimeH come back as 'Kế HOạCH'. A line that is
+    otherwise in capitals is a capitals line, so its lower-case letters are capitals too."""
+    def fix(m: re.Match) -> str:
+        line = m.group(0)
+        letters = [c for c in line if c.isalpha()]
+        plain_upper = sum(1 for c in letters if c.isupper() or c in _TONED_LOWER)
+        if len(letters) >= 4 and sum(c.isupper() for c in letters) / len(letters) >= 0.6 \
+                and plain_upper == len(letters):
+            return line.upper()
+        return line
+    return _CAPS_LINE.sub(fix, text)
+
+
+_TONED_LOWER = frozenset("àáảãạăắằẳẵặâấầẩẫậđèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ")
 
 
 def encode_legacy(text: str, encoding: str, errors: str = "strict") -> bytes:

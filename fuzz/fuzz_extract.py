@@ -8,7 +8,8 @@ Each input is decoded to text in one of two ways, picked by its first byte:
     which reaches the citation, outline, footnote and task parsers far more often than raw bytes.
 
 `extract_text` may raise `InputError` (text without letters); any other exception is a bug, and so
-is a record whose spans fall outside the text. A run longer than -timeout is reported by libFuzzer.
+is a record whose spans fall outside the text (set FUZZ_CHECK_SPANS=0 to look for exceptions and
+timeouts only, e.g. while a known span bug is open). A run longer than -timeout is reported by libFuzzer.
 
 Run (artifacts go to the current directory unless -artifact_prefix is given):
     python fuzz/fuzz_extract.py -max_total_time=300 -timeout=10 -max_len=4096 [CORPUS_DIR]
@@ -17,6 +18,7 @@ Reproduce one input:
 """
 from __future__ import annotations
 
+import os
 import sys
 
 import atheris
@@ -75,13 +77,17 @@ def check(rec: dict) -> None:
         assert 0 <= x["start"] <= x["end"] <= n, ("task span outside text", x["label"], x["start"], x["end"], n)
 
 
+CHECK_SPANS = os.environ.get("FUZZ_CHECK_SPANS", "1") != "0"
+
+
 def TestOneInput(data: bytes) -> None:
     text = text_of(data)
     try:
         rec = extract_text(text, "fuzz.txt")
     except InputError:
         return
-    check(rec)
+    if CHECK_SPANS:
+        check(rec)
 
 
 def main() -> None:

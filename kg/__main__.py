@@ -1,4 +1,5 @@
 """`python -m kg` is the `kg` command (the benchmark runs it this way in child processes)."""
 from .cli import main
 
-main()
+if __name__ == "__main__":
+    main()

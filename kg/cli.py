@@ -32,8 +32,14 @@ for _name in ("cli_graph", "cli_neo4j", "cli_web", "cli_bench"):
 
 
 def main() -> None:
+    # a file name or argument that is not valid UTF-8 is shown escaped, never a traceback
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError):
+            pass
     try:
-        cli.main(standalone_mode=False)
+        rv = cli.main(standalone_mode=False)
     except click.exceptions.UsageError as e:
         e.show()
         sys.exit(EXIT_USAGE)
@@ -44,4 +50,5 @@ def main() -> None:
     except click.ClickException as e:
         e.show()
         sys.exit(e.exit_code)
-    sys.exit(EXIT_OK)
+    # commands return (or ctx.exit with) 1 when inputs were skipped: that code must reach the shell
+    sys.exit(rv if isinstance(rv, int) else EXIT_OK)

@@ -21,6 +21,16 @@ class Skipped(click.ClickException):
     exit_code = 1
 
 
+def _worker_init() -> None:
+    """Workers die with their parent: a killed `kg build` must not leave extraction processes behind."""
+    try:
+        import ctypes
+        import signal
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def _extract_one(path: Path) -> tuple[str, object]:
     """One file -> ("ok", record) or ("skip", problem); runs in worker processes too."""
     try:
@@ -52,7 +62,7 @@ def extract_many(paths, progress: bool = False, workers: int | None = None) -> t
     show = progress and len(files) > 20 and sys.stderr.isatty()
     with click.progressbar(length=len(files), label="extract", file=sys.stderr) if show else _nullbar() as bar:
         if workers > 1 and len(files) >= PARALLEL_MIN_FILES:
-            with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
+            with concurrent.futures.ProcessPoolExecutor(max_workers=workers, initializer=_worker_init) as pool:
                 results = pool.map(_extract_one, files, chunksize=16)
                 for f, (status, value) in zip(files, results):
                     _collect(f, status, value, records, bad)
@@ -84,8 +94,10 @@ class _nullbar:
 
 
 def report_skipped(bad) -> None:
+    """One stderr line per skipped input (control characters in a name are escaped, so it stays one)."""
     for path, problem in bad:
-        click.echo(f"kg: skipped {path}: {problem}", err=True)
+        shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(path))
+        click.echo(f"kg: skipped {shown}: {problem}", err=True)
 
 
 def public(rec: dict, with_text: bool = False) -> dict:

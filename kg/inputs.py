@@ -96,7 +96,8 @@ class _Walk:
             return self.skip(f, "file name is not valid UTF-8 (legacy encoding?): rename it, "
                                 "e.g. convmv -f cp1258 -t utf8")
         if self.limit is not None and st.st_size > self.limit * _MB:
-            return self.skip(f, f"file too large ({_fmt_mb(math.ceil(st.st_size / _MB * 10) / 10)} MB > {_fmt_mb(self.limit)} MB limit; "
+            size = math.ceil(st.st_size / _MB * 10) / 10  # rounded up: never "50 MB > 50 MB"
+            return self.skip(f, f"file too large ({_fmt_mb(size)} MB > {_fmt_mb(self.limit)} MB limit; "
                                 f"set {MAX_FILE_ENV})")
         if not os.access(f, os.R_OK):
             return self.skip(f, "permission denied")
@@ -134,9 +135,12 @@ class _Walk:
                 continue
             p = Path(e.path)
             suffix = p.suffix.lower()
+            quiet = e.name.startswith(".") or e.name.upper() == "README.MD"  # hidden files, README
             try:
                 st = os.stat(e.path)  # follows symbolic links
             except OSError as err:
+                if quiet:
+                    continue
                 if err.errno == errno.ENOENT and e.is_symlink():
                     if suffix in DOC_SUFFIXES:
                         self.skip(p, "broken symbolic link (its target does not exist)")
@@ -157,7 +161,7 @@ class _Walk:
                 if sub is not None:
                     stack.append((iter(sub), ancestors | {key}))
                 continue
-            if e.name.startswith(".") or e.name.upper() == "README.MD":
+            if quiet:
                 continue
             if suffix in NOT_TEXT_SUFFIXES:
                 self.skip(p, NOT_TEXT_SUFFIXES[suffix])

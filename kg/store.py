@@ -216,8 +216,8 @@ class Store:
                 except sqlite3.Error:
                     pass  # the journal undoes the run when the store is next opened; keep the first error
             if isinstance(e, UnicodeEncodeError):  # text SQLite cannot hold (lone surrogates): nothing written
-                raise StoreError(f"bản ghi chứa ký tự không mã hóa được UTF-8 ({e.object[max(0, e.start - 20):e.end]!r}); "
-                                 f"kho giữ nguyên") from None
+                where = e.object[max(0, e.start - 20):e.end]
+                raise StoreError(f"bản ghi chứa ký tự không mã hóa được UTF-8 ({where!r}); kho giữ nguyên") from None
             raise
         return res
 

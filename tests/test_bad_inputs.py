@@ -112,8 +112,6 @@ def test_one_document_in_every_encoding_is_ingested_with_the_same_references(enc
             assert {f"{src[:3]}_{n}.txt" for n in ENCODING_OF if n != "tcvn3"} <= files
 
 
-@pytest.mark.xfail(strict=True, reason="extract/: TCVN3 text written for .VnTimeH fonts (toned capitals as "
-                                       "lowercase codes, 'KẾ HOẠCH' -> 'Kế HOạCH') loses number and type")
 def test_tcvn3_document_with_capital_headings_keeps_its_number_and_type(encodings_store):
     _, db = encodings_store
     with SqliteBackend(db) as b:
@@ -228,8 +226,6 @@ def test_kg_build_exits_1_when_an_input_is_skipped_in_click(tmp_path):
     assert res.exit_code == 1 and res.stderr == f"kg: skipped {tmp_path / 'nope'}: no such file or directory\n"
 
 
-@pytest.mark.xfail(strict=True, reason="kg/cli.py main(): cli.main(standalone_mode=False) returns the code of "
-                                       "ctx.exit(1) and main() then exits 0, so the real `kg build` exits 0")
 def test_kg_build_exits_1_when_an_input_is_skipped(tmp_path):
     code, out, err = kg_bytes("build", CORPUS / F000, tmp_path / "nope", "--db", tmp_path / "kg.sqlite")
     assert err == f"kg: skipped {tmp_path / 'nope'}: no such file or directory\n"
@@ -250,8 +246,6 @@ def test_a_file_name_not_in_utf8_is_reported_not_a_crash(tmp_path):
     assert json.loads(out)["added"] == [F004]
 
 
-@pytest.mark.xfail(strict=True, reason="kg/cli_extract.py report_skipped: a newline in a file name splits "
-                                       "the skip message over two stderr lines")
 def test_a_file_name_with_a_newline_is_reported_on_one_line(tmp_path):
     d = tmp_path / "docs"
     d.mkdir()

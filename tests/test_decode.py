@@ -184,10 +184,11 @@ def test_tcvn3_covers_lowercase_letters_and_untoned_capitals():
     assert len(lower) == 67
 
 
-def test_tcvn3_toned_capitals_fail_strict_and_fold_to_lowercase_codes():
+def test_tcvn3_toned_capitals_fold_to_lowercase_codes_and_a_capitals_line_reads_back_in_capitals():
     with pytest.raises(UnicodeEncodeError):
         encode_legacy("ĐIỀU", "tcvn3")
-    assert decode_legacy(encode_legacy("ĐIỀU", "tcvn3", errors="fold"), "tcvn3") == "ĐIềU"
+    assert decode_legacy(encode_legacy("ĐIỀU", "tcvn3", errors="fold"), "tcvn3") == "ĐIỀU"
+    assert decode_legacy(encode_legacy("Điều 1 của Luật", "tcvn3", errors="fold"), "tcvn3") == "Điều 1 của Luật"
 
 
 def test_windows_1252_punctuation_round_trips_through_legacy_tables():

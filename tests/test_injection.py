@@ -237,8 +237,6 @@ def test_undecodable_bytes_in_arguments_are_data(store, cmd):
         assert code in (0, 2, 3) and "Traceback" not in err, (cmd, arg, err)
 
 
-@pytest.mark.xfail(strict=True, reason="kg/cli_graph.py cites_cmd: render.cites(items, x) echoes the raw "
-                                       "argument; a byte that is not UTF-8 (a lone surrogate) crashes click.echo")
 def test_cites_with_undecodable_bytes_does_not_crash(store):
     code, err = _kg(b"cites", "6526/KH-SGDĐT".encode() + b"\xff", b"--db", str(store).encode(),
                     env={"PYTHONIOENCODING": "utf-8"})

@@ -8,7 +8,8 @@ Two kinds of tests:
   the same record; every offset in the record lies inside the text, and a reference's key digits are
   in the text of each of its spans;
 * linearity tests: for each adversarial generator, the time to extract 1 MB of its output over the
-  time for 100 KB of it (same process start, best of two runs) is at most 15. A ratio holds on any
+  time for 100 KB of it, measured in the same test run (best of two runs of each size; the second
+  1 MB run is made only when the first misses the bound), is at most 15. A ratio holds on any
   machine; absolute times belong in benchmarks/. Each size runs in a forked child that is killed as
   soon as it has taken longer than the bound allows, so a super-linear case fails in seconds instead
   of hanging the suite. Cases known to be super-linear are xfail(strict=True): when the extraction
@@ -175,6 +176,23 @@ def test_nfc_and_nfd_give_the_same_record(text):
         assert a == b
 
 
+# found by fuzz/fuzz_extract.py: a separator line inside a footnote block starts a second, overlapping
+# block (layout.footnote_blocks), and footnotes.read_bodies hangs the second block's lead text on the
+# last footnote although it lies before that footnote: footnote 3 gets start 152 > end 121, and the
+# bodies of footnotes 1 and 4 overlap the others.
+OVERLAPPING_BLOCKS = ("Kế hoạch làm việc\n" + " " * 40 + "\n1 Ghi chú một\n" + " " * 40
+                      + "\nlời dẫn\n4 Ghi chú bốn\n2 Ghi chú hai\n3 Ghi chú ba\n")
+
+
+@pytest.mark.xfail(strict=True, reason="layout.footnote_blocks returns overlapping blocks; footnotes.read_bodies "
+                                       "appends a part that precedes the footnote's own body (start > end)")
+def test_footnote_spans_ordered_when_a_separator_sits_inside_a_footnote_block():
+    rec = _extract(OVERLAPPING_BLOCKS)
+    spans = [(f["start"], f["end"]) for f in rec["footnotes"]]
+    assert all(s <= e for s, e in spans), spans
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:])), f"footnotes overlap: {spans}"
+
+
 # --------------------------------------------------------------------------------------------------
 # linearity tests
 # --------------------------------------------------------------------------------------------------
@@ -191,11 +209,12 @@ def _repeat(unit: str, n: int, head: str = "", tail: str = "") -> str:
     return (head + (unit * (fill // len(unit) + 1))[:fill] + tail)[:n]
 
 
-def _numbered(fmt: str, n: int, head: str = "") -> str:
-    """head + fmt.format(i=1) + fmt.format(i=2) + ..., cut to exactly n characters."""
+def _numbered(fmt: str, n: int, head: str = "", cycle: int = 0) -> str:
+    """head + fmt.format(i=1) + fmt.format(i=2) + ..., cut to exactly n characters (i runs 1..cycle
+    over and over when cycle is set)."""
     parts, size, i = [head], len(head), 1
     while size < n:
-        s = fmt.format(i=i)
+        s = fmt.format(i=(i - 1) % cycle + 1 if cycle else i)
         parts.append(s)
         size += len(s)
         i += 1
@@ -210,6 +229,8 @@ PLAN = "004_866d70e48e852e47.txt"  # plan: citations, sections, tasks
 NOTES = "003_f5ffa53c17f34042.txt"  # plan with eleven page-bottom footnotes
 TABLE_ROW = ("STT\n|\nNội dung\n|\nĐơn vị chủ trì\n|\nThời gian\n|\n|\n1\n|\nTổ chức tuyên truyền\n|\nSở Tài chính\n|\n"
              "Quý IV năm 2024\n|\n|\n")
+
+PLAN_HEAD = "KẾ HOẠCH\nTriển khai nhiệm vụ năm 2024\n\nII. NHIỆM VỤ\n"  # title, then a task section
 
 # name -> (generator of exactly n characters, why it is adversarial)
 GENERATORS = {
@@ -266,10 +287,9 @@ GENERATORS = {
                         "thousands of articles, each citing a document"),
     "task_sections": (lambda n: _numbered("II. NHIỆM VỤ\n1. Việc\n- Đơn vị chủ trì: Sở Tài chính.\n", n, "KẾ HOẠCH\n"),
                       "thousands of task sections"),
-    "task_items": (lambda n: _numbered("{i}. Việc số {i}\n- Đơn vị chủ trì: Sở Tài chính.\n", n,
-                                       "KẾ HOẠCH\nII. NHIỆM VỤ\n"),
-                   "one task section with thousands of numbered items"),
-    "unit_list": (lambda n: _repeat("Sở Tài chính, ", n, "KẾ HOẠCH\nII. NHIỆM VỤ\n1. Việc một\n- Đơn vị chủ trì: "),
+    "task_items": (lambda n: _numbered("{i}. Việc số {i}\n- Đơn vị chủ trì: Sở Tài chính.\n", n, PLAN_HEAD, cycle=99),
+                   "one task section with thousands of numbered items (labels 1..99 over and over)"),
+    "unit_list": (lambda n: _repeat("Sở Tài chính, ", n, PLAN_HEAD + "1. Việc một\n- Đơn vị chủ trì: "),
                   "one lead-unit field listing thousands of units"),
     "space_after_cua": (lambda n: _repeat(" ", n, "Quyết định số 1/QĐ-UBND của Ủy ban", "x"),
                         'a run of spaces after "của" following a citation (the issuer reader)'),
@@ -299,8 +319,11 @@ KNOWN_SUPERLINEAR = {
                      "clause and scans _SEGMENT_END from closing_start",
     "footnoted_plan_repeated": "relations.segment_verb (as plan_repeated) + layout.footnote_blocks searches",
     "task_sections": "tasks.read_tasks: [h for h in items if sec.start < h.start < sec.end] for every section",
-    "space_after_cua": "linear but ~0.1 ms per character, so 100 KB alone exceeds the 10 s cut-off: citations._ISSUER/"
-                       "_ISSUER_LOOSE try a lazy who{2,110}? and \\s+ / \\s*$ lookaheads over the whole space run",
+    "task_items": "tasks._section_tasks: _own_end(h, items) scans items from the first, and `children` is a list "
+                  "comprehension over all items, for every item (twice: has_fields and the main loop)",
+    "space_after_cua": "linear (ratio ~10.6 measured outside the test) but ~75 us per character: 100 KB ~7 s, 1 MB "
+                       "~78 s, past the test's budget. citations._ISSUER/_ISSUER_LOOSE try a lazy who{2,110}? and "
+                       "\\s+ / \\s*$ lookaheads over the whole space run",
 }
 
 
@@ -373,7 +396,7 @@ def measure(gen, budget: float = TEST_BUDGET) -> tuple[float, float, float]:
     return t_small, t_large, cutoff
 
 
-@pytest.fixture(scope="module", autouse=False)
+@pytest.fixture(scope="module")
 def warm():
     """Compile every cached regex and load the tables before the first fork (children inherit them)."""
     extract_text(SEED_DOC, "warm.txt")

@@ -742,7 +742,7 @@ def test_a_number_shared_by_two_documents_lists_both(tmp_path_factory):
     s = Site(build_store("pair", lambda d: [write_pair(d / "src")], tmp_path_factory))
     try:
         p = s.get(u("/doc", key="01/2024/QĐ-UBND"))
-        assert p.status == 300 and "Có nhiều văn bản khớp" in p.text
+        assert p.status == 300 and "Có nhiều kết quả khớp" in p.text
         links = re.findall(r'<li><a href="(/doc\?key=[^"]+)">([^<]+)</a></li>', between(p.text, '<ul class="choices">',
                                                                                           "</ul>"))
         assert [t for _h, t in links] == ["01/2024/QĐ-UBND [Ủy ban nhân dân tỉnh Bắc Ninh]",
@@ -792,3 +792,33 @@ def test_kg_serve_without_a_store_says_so_in_one_line(tmp_path):
 def test_kg_serve_on_a_busy_port_is_a_usage_error(site, db):
     res = CliRunner().invoke(cli, ["serve", "--port", str(site.port), "--db", str(db)])
     assert res.exit_code == 2 and "cổng đang được dùng" in res.output
+
+
+def test_a_responsibility_key_leads_to_its_row(site):
+    p = site.get(u("/doc", key="6526/KH-SGDĐT#R2"))
+    assert p.status == 303 and p.headers["location"] == "/doc?key=6526%2FKH-SGD%C4%90T#resp-R2"
+    assert 'id="resp-R2"' in ok(site.get(u("/doc", key="6526/KH-SGDĐT")))
+
+
+def test_spacy_is_imported_only_when_a_text_is_shown(db):
+    import subprocess
+    import sys
+    code = ("import sys\nfrom kg.web.app import App\n"
+            f"a = App({str(db)!r}, quiet=True)\n"
+            "for p in ('/', '/search?q=57', '/lineage?key=57-NQ%2FTW', '/units', '/missing', '/doc?key=57-NQ%2FTW'):\n"
+            "    assert a.handle('GET', p).status == 200, p\n"
+            "print('spacy' in sys.modules)\n"
+            f"assert a.handle('GET', '/doc?key={F004}').status == 200\n"
+            "print('spacy' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["False", "True"]
+
+
+def test_a_picture_too_big_to_draw_is_listed(db, monkeypatch):
+    import kg.web.app as web_app
+    monkeypatch.setattr(web_app, "MAX_PICTURE_NODES", 3)
+    r = App(db, quiet=True).handle("GET", u("/lineage", key=F004))
+    html = r.body.decode("utf-8")
+    assert r.status == 200 and "<svg" not in html and "quá lớn để vẽ" in html
+    assert html.count('<li id="ev-') == 7

@@ -8,6 +8,7 @@ document carrying markup runs no script. Chromium missing is a failure, not a sk
 (`apt-get install -y chromium`)."""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -69,8 +70,9 @@ def shoot(page, name: str, tmp_path: Path, full_page: bool = False) -> None:
     out = tmp_path / "screenshots" / f"{name}.png"
     out.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(out), full_page=full_page)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(out, SHOTS / f"{name}.png")
+    if os.environ.get("KG_UPDATE_SCREENSHOTS"):  # refresh the README's pictures on demand only
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(out, SHOTS / f"{name}.png")
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ unreadable value is a 400 page, an unknown document, task or unit a 404 page, a 
 several documents a 300 page listing them."""
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -23,7 +24,7 @@ from typing import Callable
 from urllib.parse import parse_qsl, urlsplit
 
 import queries as Q
-from kg.render import REL_VI, ROLE_VI
+from kg.render import REL_VI
 from kg.store import SqliteBackend, StoreError
 from queries.backend import Ambiguous, BadQuery, NotFound, QueryError
 from queries.card import document_card
@@ -33,8 +34,8 @@ from .markup import M, Markup, esc, join, render, short, slug, url
 
 STATIC = Path(__file__).resolve().parent / "static"
 STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
-                ".svg": "image/svg+xml", ".woff": "font/woff", ".woff2": "font/woff2", ".txt": "text/plain; charset=utf-8",
-                ".png": "image/png"}
+                ".svg": "image/svg+xml", ".woff": "font/woff", ".woff2": "font/woff2",
+                ".txt": "text/plain; charset=utf-8", ".png": "image/png"}
 CSP = "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; object-src 'none'"
 SECURITY_HEADERS = {
     "Content-Security-Policy": CSP,
@@ -48,6 +49,7 @@ KIND_VI = {"document": "Văn bản", "task": "Nhiệm vụ", "footnote": "Chú t
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1", "[::1]"}
 _HOST_RE = re.compile(r"[A-Za-z0-9.\-]{1,253}(:\d{1,5})?|\[[0-9A-Fa-f:.]{2,45}\](:\d{1,5})?")
 SEARCH_LIMIT = 50
+MAX_PICTURE_NODES = 600
 
 
 # --- responses and errors --------------------------------------------------------------------------
@@ -68,7 +70,7 @@ class HTTPError(Exception):
         self.status, self.message, self.extra, self.title = status, message, extra, title
 
 
-ERROR_TITLES = {300: "Có nhiều văn bản khớp", 400: "Yêu cầu không hợp lệ", 404: "Không tìm thấy",
+ERROR_TITLES = {300: "Có nhiều kết quả khớp", 400: "Yêu cầu không hợp lệ", 404: "Không tìm thấy",
                 405: "Phương thức không được hỗ trợ", 421: "Tên máy không hợp lệ", 500: "Lỗi máy chủ",
                 503: "Kho dữ liệu chưa sẵn sàng"}
 
@@ -241,8 +243,9 @@ class App:
 
         def overview(b):
             s = b.counts()
-            docs = sorted((n for n in b.all_nodes() if n["kind"] == "doc" and n["in_corpus"]),
-                          key=lambda n: n["key"])
+            # all_nodes() yields the documents first: stop at the first node of another kind
+            docs = sorted((n for n in itertools.takewhile(lambda n: n["kind"] == "doc", b.all_nodes())
+                           if n["in_corpus"]), key=lambda n: n["key"])
             return s, docs, len(b.missing())
         s, docs, missing = self.query(overview)
         rows = join(M('<li><a href="{}"><span class="k">{}</span></a> <span class="t">{}</span> '
@@ -262,8 +265,7 @@ class App:
         return self.page("Trang đầu", body, page="home")
 
     def _search_form(self, q: str, kind: str | None, autofocus: bool = False) -> Markup:
-        opts = join(M('<option value="{}"{}>{}</option>').format(k, M(" selected") if k == kind else M(""), v)
-                    for k, v in [("", "Mọi loại"), *KIND_VI.items()])
+        opts = _options([("", "Mọi loại"), *KIND_VI.items()], kind or "")
         return M('<form class="big-search" action="/search" method="get" role="search">'
                  '<input type="search" id="q" name="q" value="{q}" maxlength="200" required{af} '
                  'placeholder="Ví dụ: 57-NQ/TW, 6526, chuyen doi so" aria-label="Số hiệu hoặc từ khóa">'
@@ -336,19 +338,24 @@ class App:
             return n, card, mentions, record, targets
         n, card, mentions, record, targets = self.query(ask)
         if card is None:  # a task, footnote or responsibility: its row on the document's page
-            anchor = {"Task": "task-", "Footnote": "fn-", "Responsibility": "resp-"}[n["kind"]]
-            label = n.get("label") if n["kind"] != "Footnote" else str(n.get("n"))
-            loc = url("/doc", key=n["document"], fragment=anchor + slug(label or ""))
+            anchor = {"Task": "task-" + slug(n.get("label") or ""), "Footnote": f"fn-{n.get('n')}",
+                      "Responsibility": "resp-" + slug(n["key"].rsplit("#", 1)[-1])}[n["kind"]]
+            loc = url("/doc", key=n["document"], fragment=anchor)
             return Response(303, b"", headers={"Location": loc})
         return self.page(f"{card['doc_type'] or 'Văn bản'} {card['key']}", doc_page(card, mentions, record, targets),
                          page="doc")
 
     def page_lineage(self, key: str, dir: str = "up", all: str = "0") -> Response:
-        from .svg import draw
+        from .svg import draw, group_edges, node_href
         down = dir == "down"
         result = self.query(Q.impact if down else Q.trace, key, all == "1",
                             link=lambda k: url("/lineage", key=k, dir=dir if down else None))
-        svg, groups = draw(result, downstream=down)
+        if len(result["nodes"]) <= MAX_PICTURE_NODES:
+            svg, groups = draw(result, downstream=down)
+        else:  # too big to read as a picture (and to draw quickly): the list below says it all
+            svg = M('<p class="empty">Sơ đồ có {} nút, quá lớn để vẽ; các quan hệ được liệt kê bên dưới.</p>').format(
+                len(result["nodes"]))
+            groups = group_edges(result)
         nodes = {n["key"]: n for n in result["nodes"]}
         start = nodes[result["start"]]
         tabs = join(M('<a href="{}" class="{}">{}</a>').format(
@@ -445,10 +452,8 @@ class App:
                "words": "khớp theo từ"}.get(unit["how"])
         qs, qe = cal.quarter(today)
         ns, ne = cal.quarter(today, 1)
-        role_opts = join(M('<option value="{}"{}>{}</option>').format(k, M(" selected") if k == (role or "") else M(""), v)
-                         for k, v in [("", "Mọi vai trò"), *cal.ROLES.items()])
-        period_opts = join(M('<option value="{}"{}>{}</option>').format(k, M(" selected") if k == period else M(""), v)
-                           for k, v in cal.PERIODS.items())
+        role_opts = _options([("", "Mọi vai trò"), *cal.ROLES.items()], role or "")
+        period_opts = _options(cal.PERIODS.items(), period)
         filt = dict(name=unit["name"], role=role, period=None if period == "all" else period)
         ics = url("/unit.ics", name=unit["name"], role=role)
         empty = M('<p class="empty">Không có nhiệm vụ nào khớp bộ lọc.</p>')
@@ -496,8 +501,9 @@ class App:
 
     def page_missing(self) -> Response:
         s = self.query(Q.stats)
-        rows = join(M('<tr><td class="num">{i}</td><td class="key"><a href="{href}">{key}</a></td><td>{dt}</td><td>{issuer}</td>'
-                      '<td>{date}</td><td>{title}</td><td class="num">{cb}</td><td class="num">{m}</td></tr>').format(
+        rows = join(M('<tr><td class="num">{i}</td><td class="key"><a href="{href}">{key}</a></td><td>{dt}</td>'
+                      '<td>{issuer}</td><td>{date}</td><td>{title}</td><td class="num">{cb}</td>'
+                      '<td class="num">{m}</td></tr>').format(
             i=i, href=url("/doc", key=m["key"]), key=m["key"], dt=m["doc_type"] or "—", issuer=m["issuer"] or "—",
             date=_vn_iso(m["issued_date"]) or "—", title=short(m["title"], 120) or "—", cb=m["cited_by"],
             m=m["mentions"] or 0) for i, m in enumerate(s["missing"], 1))
@@ -515,7 +521,8 @@ class App:
 
 LINEAGE_LEGEND = M(
     '<span class="lg lg-base">căn cứ</span><span class="lg lg-impl">thực hiện / sửa đổi / thay thế</span>'
-    '<span class="lg lg-cite">dẫn chiếu</span><span class="lg lg-note">chú thích</span><span class="lg lg-task">nhiệm vụ</span>'
+    '<span class="lg lg-cite">dẫn chiếu</span><span class="lg lg-note">chú thích</span>'
+    '<span class="lg lg-task">nhiệm vụ</span>'
     '<span class="lg lg-role">vai trò đơn vị</span><span class="lg lg-implied">nét đứt: quan hệ suy ra</span>'
     '<span class="lg lg-root">khung đậm: văn bản gốc</span>')
 
@@ -546,6 +553,11 @@ def _vn_iso(s: str | None) -> str | None:
         return _vn_date(date.fromisoformat(s)) if s else None
     except ValueError:
         return s
+
+
+def _options(items, selected: str) -> Markup:
+    return join(M('<option value="{}"{}>{}</option>').format(k, M(" selected") if k == selected else M(""), v)
+                for k, v in items)
 
 
 def _status_badge(st: str | None) -> Markup:
@@ -591,6 +603,7 @@ def _rels(relations) -> str:
 
 
 def _evidence_item(g, nodes: dict) -> Markup:
+    from .svg import node_href
     parts = []
     for e in g.edges:
         ev = e.get("evidence") or {}
@@ -606,9 +619,7 @@ def _evidence_item(g, nodes: dict) -> Markup:
     a, b = nodes[g.a], nodes[g.b]
     return M('<li id="ev-{n}" class="ev {cls}"><p class="ev-head"><b>{label}</b>: <a href="{ha}">{ka}</a> → '
              '<a href="{hb}">{kb}</a></p>{parts}</li>').format(
-        n=g.n, cls=g.cls, label=g.label, ha=url("/doc", key=a["key"]) if a["kind"] != "Unit" else url("/unit", name=a["key"]),
-        ka=a["key"], hb=url("/doc", key=b["key"]) if b["kind"] != "Unit" else url("/unit", name=b["key"]), kb=b["key"],
-        parts=join(parts))
+        n=g.n, cls=g.cls, label=g.label, ha=node_href(a), ka=a["key"], hb=node_href(b), kb=b["key"], parts=join(parts))
 
 
 def _unit_links(names) -> Markup:
@@ -657,8 +668,10 @@ def doc_page(c: dict, mentions: list[dict], record: dict | None, targets: dict[s
                           '</section>').format(len({x["key"] for x in c["implemented_by"]}),
                                                _doc_links(c["implemented_by"])))
     if c["tasks"]:
-        rows = join(M('<tr id="task-{id}"><td class="label">{label}</td><td class="c-title">{title}</td><td class="c-units">{lead}</td>'
-                      '<td class="c-units">{sup}</td><td class="c-units">{exe}</td><td class="c-deadline">{deadline}</td><td class="links"><a href="{lin}">nguồn gốc</a></td></tr>').format(
+        rows = join(M('<tr id="task-{id}"><td class="label">{label}</td><td class="c-title">{title}</td>'
+                      '<td class="c-units">{lead}</td><td class="c-units">{sup}</td><td class="c-units">{exe}</td>'
+                      '<td class="c-deadline">{deadline}</td><td class="links"><a href="{lin}">nguồn gốc</a></td>'
+                      '</tr>').format(
             id=slug(t["label"] or ""), label=t["label"], title=t["title"], lead=_unit_links(t["lead"]),
             sup=_unit_links(t["support"]), exe=_unit_links(t["executor"]), deadline=t["deadline"] or "—",
             lin=url("/lineage", key=t["task"])) for t in c["tasks"])
@@ -667,8 +680,8 @@ def doc_page(c: dict, mentions: list[dict], record: dict | None, targets: dict[s
                           '</tr></thead><tbody>{rows}</tbody></table></section>').format(n=len(c["tasks"]), rows=rows))
     if c["responsibilities"]:
         rows = join(M('<tr id="resp-{id}"><td class="label">{label}</td><td>{unit}</td><td>{title}</td></tr>').format(
-            id=slug(r["label"] or ""), label=r["label"] or "—", unit=_unit_links([r["unit"]] if r["unit"] else []),
-            title=short(r["title"], 400)) for r in c["responsibilities"])
+            id=slug(r["id"].rsplit("#", 1)[-1]), label=r["label"] or "—",
+            unit=_unit_links([r["unit"]] if r["unit"] else []), title=short(r["title"], 400)) for r in c["responsibilities"])
         sections.append(M('<section id="responsibilities"><h2>Trách nhiệm ({n})</h2><table class="grid"><thead><tr>'
                           '<th>Mục</th><th>Đơn vị</th><th>Nội dung</th></tr></thead><tbody>{rows}</tbody></table>'
                           '</section>').format(n=len(c["responsibilities"]), rows=rows))

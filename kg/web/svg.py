@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from kg.render import REL_VI
 
-from .markup import M, Markup, esc, join, short, url
+from .markup import M, Markup, join, short, url
 
 NODE_W, NODE_H, DUMMY_H = 250, 66, 14
 COL_GAP, ROW_GAP, PAD = 130, 22, 24  # left to right: gap between columns, between boxes in a column
@@ -364,11 +364,14 @@ def draw(result: dict, downstream: bool = False, orient: str | None = None) -> t
                  flag=M('<text x="{fx:.1f}" y="{y1:.1f}" class="n-flag" text-anchor="end">{f}</text>').format(
                      fx=x + NODE_W - 10, y1=y + 17, f=" · ".join(flags)) if flags else M("")))
     markers = join(M('<marker id="arrow-{c}" class="arrow {c}" viewBox="0 0 10 10" refX="9" refY="5" '
-                     'markerWidth="11" markerHeight="11" markerUnits="userSpaceOnUse" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"/>'
+                     'markerWidth="11" markerHeight="11" markerUnits="userSpaceOnUse" orient="auto-start-reverse">'
+                     '<path d="M0,0 L10,5 L0,10 z"/>'
                      '</marker>').format(c=c) for c in ("base", "impl", "cite", "note", "task", "role"))
-    svg = M('<svg class="lineage {orient}" xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" '
+    svg = M('<svg class="lineage {orient}" xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '
+            'viewBox="0 0 {w} {h}" '
             'role="group" aria-label="{aria}"><defs>{markers}</defs><g class="edges">{edges}</g>'
             '<g class="nodes">{nodes}</g></svg>').format(
-        orient=orient.lower(), w=int(width), h=int(height), aria=f"Sơ đồ {'tác động' if downstream else 'nguồn gốc'} của {result['start']}",
+        orient=orient.lower(), w=int(width), h=int(height),
+        aria=f"Sơ đồ {'tác động' if downstream else 'nguồn gốc'} của {result['start']}",
         markers=markers, edges=join(edge_svg), nodes=join(node_svg))
     return svg, [by_n[n] for n in paths]
