@@ -137,10 +137,12 @@ def test_cp1258_text_decodes_to_the_same_nfc_text(text):
 
 
 def test_tcvn3_text_round_trips_to_the_same_unicode(text):
+    # TCVN3 writes toned capitals with lower-case codes; a line in capitals reads back in capitals,
+    # so the decoded text is the original, headings ("KẾ HOẠCH") included
     sample = in_repertoire(text, "tcvn3")
     got, enc = decode_bytes(encode_legacy(sample, "tcvn3"))
     assert enc == "tcvn3"
-    assert nfc(got) == sample
+    assert nfc(got) == text
 
 
 def test_vni_text_round_trips_to_the_same_unicode(text):
