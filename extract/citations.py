@@ -13,12 +13,12 @@ from .letters import LOWER
 # (TTg, CTrHĐ, QĐi, QyĐ); "&" joins parts (BNN&MT, GD&ĐT). QH and UBTVQH carry their term.
 CODE = r"(?:(?:UBTVQH|QH)\d{2}|[A-ZĐ](?:[A-ZĐƯƠ]|[a-zđ]{1,2}(?![a-zđ])|&[ ]?(?=[A-ZĐ]))*)"
 NUM = r"\d{1,5}(?:\.\d{1,3})?"
-_LB = r"(?<![\d./\-_:A-Za-z])"
+_LB = r"(?<![\d./\-_:,A-Za-z])(?<![\d,] )"
 _END = r"(?P<fn>\d{1,2})?(?![\d]|[^\W\d_])"
 SYMBOL = re.compile(
     rf"(?=\d){_LB}(?:"
     # Party: 57-NQ/TW, 31-\n\nNQ/TW, 187, 188-KL/TW, 24-NQ_TW
-    rf"(?P<pnum>{NUM}(?:[ \t]*,[ \t]*{NUM})*)[ \t]?-\s{{0,5}}(?P<ptype>{CODE})[ \t]*[/_][ \t]*(?P<pbody>{CODE})"
+    rf"(?P<pnum>{NUM}(?:[ \t]*,[ \t]*{NUM}){{0,8}})[ \t]?-\s{{0,5}}(?P<ptype>{CODE})[ \t]*[/_][ \t]*(?P<pbody>{CODE})"
     # State: 2531/QĐ-UBND, 70/2024/QĐ-UBND, 2531_QĐ-UBND, 1927/KH-\nUBND, 45/2019/QH14
     rf"|(?P<snum>{NUM})(?:[ \t]*/[ \t]*(?P<year>(?:19|20)\d{{2}}))?[ \t]*[/_][ \t]?(?P<scodes>{CODE}(?:[ \t]?-\s{{0,5}}{CODE})*)"
     # Old Party/Government form: 169-CP, 217-HĐBT

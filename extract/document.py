@@ -1,6 +1,7 @@
 """One source file -> one record in the gold schema (plus spans): the single entry point of extract/."""
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from dataclasses import dataclass
@@ -74,6 +75,8 @@ def extract_text(raw: str, name: str = "<text>") -> dict:
             roles[h.start] = next((r for w, r in tables.section_roles() if w in h.title.upper()), "body")
     clause_start: dict[int, int] = {}
     clauses = relations.preamble_clauses(body, body_start, preamble_end)
+    clause_starts = [c[0] for c in clauses]
+    major_starts = [h.start for h in majors]
 
     def place(m: citations.Mention) -> None:
         p = m.sym_start
@@ -86,11 +89,10 @@ def extract_text(raw: str, name: str = "<text>") -> dict:
             clause_start[-3] = meta.title_span[0]
         elif p < preamble_end:
             m.region = "preamble"
-            for i, (cs, ce, kind) in enumerate(clauses):
-                if cs <= p < ce:
-                    m.clause, m.clause_id = kind, i
-                    clause_start[i] = cs
-                    break
+            i = bisect.bisect_right(clause_starts, p) - 1  # clauses are sorted and disjoint
+            if i >= 0 and clauses[i][0] <= p < clauses[i][1]:
+                m.clause, m.clause_id = clauses[i][2], i
+                clause_start[i] = clauses[i][0]
             else:
                 m.clause, m.clause_id = "other", -4
                 clause_start[-4] = body_start
@@ -98,10 +100,8 @@ def extract_text(raw: str, name: str = "<text>") -> dict:
             m.region, m.clause_id = "closing", -5
             clause_start[-5] = meta.closing_start
         else:
-            sec = None
-            for h in majors:
-                if h.start <= p:
-                    sec = h
+            j = bisect.bisect_right(major_starts, p) - 1
+            sec = majors[j] if j >= 0 else None
             m.region = "purpose" if sec is not None and roles.get(sec.start) == "purpose" else "body"
             m.clause_id = 1000 + (sec.start if sec else 0)
             clause_start[m.clause_id] = sec.start if sec else preamble_end

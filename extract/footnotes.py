@@ -2,6 +2,7 @@
 glued to words or symbols in the body ("quốc tế1", "70/2024/QĐ-UBND1", "năm 20248", "hướng dẫn 11.")."""
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -69,21 +70,35 @@ def _rstrip(text: str, s: int, e: int) -> int:
     return e
 
 
+_MARKER = re.compile(
+    r"(?:(?<=[^\W\d_])|(?<=[^\W\d_][”\"’)])|(?<=\b(?:19|20)\d\d))(\d{1,3})(?!\d)"  # glued: "quốc tế1", "QĐ-UBND1", "năm 20248"
+    r"|(?<=[^\W\d_]) (\d{1,3})(?=[.,;:]\s)"                                      # "văn bản hướng dẫn 11."
+    r"|\[(\d{1,3})\]")                                                             # "[1]" in saved web pages
+
+
 def find_markers(t: Text, notes: list[Footnote], symbol_spans: list[tuple[int, int, int | None]]) -> None:
-    """Find each footnote's marker in the body, in order, after the previous marker."""
+    """Find each footnote's marker in the body, in order, after the previous marker and before the
+    footnote's own body. Candidates are found in one scan, then looked up by number (linear time)."""
     body = t.body
     glued = {end: fn for _, end, fn in symbol_spans if fn is not None}
-    inside = [(s, e) for s, e, _ in symbol_spans]
+    spans = sorted((s, e) for s, e, _ in symbol_spans)
+    span_starts = [s for s, _ in spans]
+    by_num: dict[int, list[tuple[int, int]]] = {}
+    for m in _MARKER.finditer(body):
+        g = 1 if m.group(1) else 2 if m.group(2) else 3
+        by_num.setdefault(int(m.group(g)), []).append((m.start(g), g))
     pos = 0
     for note in notes:
-        n = str(note.n)
-        pat = re.compile(
-            rf"(?:(?<=[^\W\d_])|(?<=[^\W\d_][”\"’)])|(?<=\b(?:19|20)\d\d))({n})(?!\d)|(?<=[^\W\d_]) ({n})(?=[.,;:]\s)|\[({n})\]")
-        for m in pat.finditer(body, pos):
-            g = 1 if m.group(1) else 2 if m.group(2) else 3
-            s = m.start(g)
-            if any(a <= s < b for a, b in inside) and glued.get(s) != note.n:
+        cands = by_num.get(note.n, [])
+        i = bisect.bisect_left(cands, (pos, 0))
+        hi = note.start if note.parts else len(body)
+        for s, g in cands[i:]:
+            if s >= hi:
+                break
+            j = bisect.bisect_right(span_starts, s) - 1
+            if j >= 0 and spans[j][0] <= s < spans[j][1] and glued.get(s) != note.n:
                 continue
+            n = str(note.n)
             note.marker = (s, s + len(n))
             note.anchor, note.anchor_start = anchor_before(body, s - (1 if g == 3 else 0))
             pos = s + len(n)

@@ -2,6 +2,7 @@
 Each is masked (blanked) in the body view, never deleted, so offsets stay true."""
 from __future__ import annotations
 
+import bisect
 import re
 
 from .text import Text
@@ -10,6 +11,7 @@ from .text import Text
 _SEPARATOR = re.compile(r"^[ \t_\u00a0]{20,}$|^_{5,}[ \t]*$", re.M)
 # A new PDF page starts with a line indented by exactly one space ( " tác đầu tư ...").
 _PAGE_START = re.compile(r"^ (?=[^\s])", re.M)
+_NONBLANK = re.compile(r"\S")
 _GAP = re.compile(r"\n[ \t]*\n[ \t]*\n[ \t]*\n")
 _PAGE_NUMBER = re.compile(r"^[ \t]*\d{1,3}[ \t]*$", re.M)
 # Lines of saved legal-portal pages that belong to the page, not the document (one pattern, one scan).
@@ -19,7 +21,7 @@ _BOILERPLATE = [re.compile(
     re.M | re.I)]
 _WEB_TITLE = re.compile(
     r"\A\s*(?:Open navigation\s*)?(?P<t>(?:Công văn|Kế hoạch|Quyết định|Nghị quyết|Chỉ thị|Thông tư|Nghị định|Văn bản)"
-    r" [^\n]*\d[^\n]*)\n", re.I)
+    r" [^\n\d]{0,300}\d[^\n]{0,300})\n", re.I)
 
 
 def mask_furniture(t: Text) -> tuple[int, int] | None:
@@ -48,21 +50,21 @@ def _blank_around(text: str, s: int, e: int) -> bool:
 def footnote_blocks(t: Text) -> list[tuple[int, int]]:
     """Spans of page-bottom footnote areas: from a separator line to the next page start."""
     text, out = t.text, []
+    # every place a block can end, found once (a search per separator would be quadratic)
+    bounds = sorted({m.start() for pat in (_PAGE_START, _PAGE_NUMBER, _GAP) for m in pat.finditer(text)})
+    last_end = -1
     for m in _SEPARATOR.finditer(text):
+        if m.start() < last_end:  # blocks never overlap: a separator inside a block is part of it
+            continue
         nxt = text.find("\n", m.end())
         if nxt < 0:
             continue
-        # the block must hold text and the first text line should look like a footnote body
-        ends = [len(text)]
-        for pat in (_PAGE_START, _PAGE_NUMBER, _GAP):
-            e = pat.search(text, nxt + 1)
-            if e:
-                ends.append(e.start())
-        end = min(ends)
-        block = text[m.start():end]
-        if not re.search(r"\S", block):
+        i = bisect.bisect_right(bounds, nxt)
+        end = bounds[i] if i < len(bounds) else len(text)
+        if not _NONBLANK.search(text, m.start(), end):
             continue
         out.append((m.start(), end))
+        last_end = end
     out += _bracket_block(text, out)
     for s, e in out:
         t.mask(s, e, "footnote")

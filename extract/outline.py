@@ -20,7 +20,7 @@ HEADING = re.compile(
     re.M,
 )
 STRUCTURAL = re.compile(
-    rf"^[ \t]*(?:{_ROMAN}[ \t]*\.|Điều[ \t]+\d+|Chương[ \t]+|\d{{1,2}}(?:\.\d{{1,2}})*\.[ \t]|\d{{1,2}}(?:\.\d{{1,2}}){{1,3}}[ \t]|[a-zđ]\)[ \t]|[-+•–][ \t])",
+    rf"^[ \t]*(?:{_ROMAN}[ \t]*\.|Điều[ \t]+\d+|Chương[ \t]+|\d{{1,2}}(?:\.\d{{1,2}})*\.[ \t]|\d{{1,2}}(?:\.\d{{1,2}}){{1,3}}[ \t]|\d{{1,2}}\)[ \t]|[a-zđ]\)[ \t]|[-+•–][ \t])",
     re.M,
 )
 
@@ -95,6 +95,8 @@ def heading_end(body: str, ts: int, hi: int) -> int:
     """A heading's text runs on over wrapped lines that start in lower case, to a sentence end."""
     pos = ts
     while True:
+        if pos - ts > 600:  # no heading is longer: stop before re-reading a long run over and over
+            return pos
         nl = body.find("\n", pos, hi)
         line_end = hi if nl < 0 else nl
         line = body[pos:line_end]
@@ -141,10 +143,11 @@ def nest(headings: list[Heading], end: int) -> None:
             return (4, 0)
         return (5, 0)
 
-    for i, h in enumerate(headings):
-        h.level = rank(h)[0] * 10 + rank(h)[1]
+    stack: list[Heading] = []  # open headings, outermost first: each heading is pushed and popped once
+    for h in headings:
+        r = rank(h)
+        h.level = r[0] * 10 + r[1]
         h.end = end
-        for g in headings[i + 1:]:
-            if rank(g) <= rank(h):
-                h.end = g.start
-                break
+        while stack and rank(stack[-1]) >= r:
+            stack.pop().end = h.start
+        stack.append(h)

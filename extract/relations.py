@@ -120,6 +120,7 @@ def link(mentions: list[Mention], view: str) -> None:
 def segment_verb(view: str, seg_start: int, m: Mention) -> str | None:
     """The verb before a head citation in its own segment ("Thực hiện Quyết định ..."); items of a
     list after a colon ("thay thế các Quyết định: ...; ...") take the verb that introduces the list."""
+    seg_start = max(seg_start, m.start - 1500)  # a clause verb stands within a sentence's reach
     lo, breaks = seg_start, []
     for brk in _SEGMENT_END.finditer(view, seg_start, m.start):
         lo = brk.end()

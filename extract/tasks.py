@@ -2,6 +2,7 @@
 executor units and deadlines; responsibilities from the "TỔ CHỨC THỰC HIỆN" section."""
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass, field
@@ -77,8 +78,10 @@ def fields_in(body: str, lo: int, hi: int) -> list[tuple[str, int, int, str]]:
 def read_tasks(body: str, sections: list[Heading], items: list[Heading], ctx) -> list[Task]:
     out: list[Task] = []
     per_section: list[list[Task]] = []
+    nums = sorted((h for h in items if h.kind == "num"), key=lambda h: h.start)
+    starts = [h.start for h in nums]
     for sec in sections:
-        sec_items = [h for h in items if sec.start < h.start < sec.end and h.kind == "num"]
+        sec_items = nums[bisect.bisect_right(starts, sec.start):bisect.bisect_left(starts, sec.end)]
         tasks = _section_tasks(body, sec, sec_items, ctx)
         if tasks:
             per_section.append((sec, tasks))
@@ -95,13 +98,18 @@ def read_tasks(body: str, sections: list[Heading], items: list[Heading], ctx) ->
 def _section_tasks(body: str, sec: Heading, items: list[Heading], ctx) -> list[Task]:
     if not items:
         return []
-    items = [h for h in items if not h.title.startswith(tables.non_task_titles())]
-    has_fields = {id(h): bool([f for f in fields_in(body, h.title_end, _own_end(h, items)) if f[0] != "content"]) for h in items}
+    items = sorted((h for h in items if not h.title.startswith(tables.non_task_titles())), key=lambda h: h.start)
+    # items are in text order: an item's first child, if any, is the next item (linear, not quadratic)
+    own_ends = {id(h): (nxt.start if nxt is not None and nxt.start < h.end else h.end)
+                for h, nxt in zip(items, items[1:] + [None])}
+    has_child = {id(h): nxt is not None and h.start < nxt.start < h.end and nxt.depth > h.depth
+                 for h, nxt in zip(items, items[1:] + [None])}
+    has_fields = {id(h): bool([f for f in fields_in(body, h.title_end, own_ends[id(h)]) if f[0] != "content"]) for h in items}
     any_fields = any(has_fields.values())
     tasks = []
     for h in items:
-        children = [c for c in items if h.start < c.start < h.end and c.depth > h.depth]
-        own_end = _own_end(h, items)
+        children = has_child[id(h)]
+        own_end = own_ends[id(h)]
         own_text = body[h.title_end:own_end].strip()
         if any_fields:
             if not has_fields[id(h)]:
@@ -134,14 +142,6 @@ def _drop_parent_qualifier(names: list[str], ctx) -> list[str]:
     if len(names) < 2 or not ctx.issuer:
         return names
     return [n for i, n in enumerate(names) if i == 0 or ctx.canon(n) != ctx.issuer]
-
-
-def _own_end(h: Heading, items: list[Heading]) -> int:
-    """End of an item's own text: its first child or its end."""
-    for c in items:
-        if h.start < c.start < h.end:
-            return c.start
-    return h.end
 
 
 _INLINE = re.compile(r"(?:^|\n|[.;]\s)[ \t]*(?:[-+•][ \t]*)?(?:Tăng cường\s+|Chủ động\s+)?[Pp]hối hợp(?:[^.;:\n]{0,40}?\bvới)?\s+(?P<u>(?:Sở|Trung tâm|Ban|Phòng|Văn phòng|Bộ|Ủy ban|UBND|Hội|Công đoàn|Đại học|Viện|Cục)\s[^.;:]{2,200})")
@@ -233,8 +233,9 @@ _HEADER_ROLES = [
 def read_table_tasks(body: str, ctx) -> list[Task]:
     """Rows of flattened tables whose header names a lead unit column."""
     tasks: list[Task] = []
-    for hm in re.finditer(r"^(?:STT|TT|Số TT)[ \t]*\n\|", body, re.M):
-        cells = _cells(body, hm.start())
+    heads = list(_TABLE_HEAD.finditer(body))
+    for k, hm in enumerate(heads):
+        cells = _cells(body, hm.start(), heads[k + 1].start() if k + 1 < len(heads) else len(body))
         header, rows = _rows(cells)
         roles = []
         for text, _, _ in header:
@@ -266,17 +267,21 @@ def read_table_tasks(body: str, ctx) -> list[Task]:
     return tasks
 
 
-def _cells(body: str, start: int) -> list[tuple[str, int, int]]:
-    """Cells between lines holding only '|'; an empty line pair '|\n|' ends a row (kept as None)."""
+_PIPE_LINE = re.compile(r"^[ \t]*\|[ \t]*$", re.M)
+_TABLE_HEAD = re.compile(r"^(?:STT|TT|Số TT)[ \t]*\n\|", re.M)
+
+
+def _cells(body: str, start: int, stop: int) -> list[tuple[str, int, int]]:
+    """Cells between lines holding only '|'; an empty line pair '|\n|' ends a row (kept as None).
+    A table ends at a blank stretch without '|' or where the next table's header begins (`stop`)."""
     out = []
-    pos = start
-    limit = len(body)
-    cell_start = pos
-    for m in re.finditer(r"^[ \t]*\|[ \t]*$", body[start:], re.M):
-        s = start + m.start()
+    limit = min(len(body), stop)
+    cell_start = start
+    for m in _PIPE_LINE.finditer(body, start, limit):
+        s = m.start()
         text = collapse(body[cell_start:s])
         out.append((text, cell_start, s))
-        cell_start = start + m.end() + 1
+        cell_start = m.end() + 1
         if cell_start >= limit:
             break
         nxt = body[cell_start: cell_start + 400]

@@ -44,6 +44,7 @@ MODEL_VERSION = 1
 INDEXED = {"Document": ("key",), "Task": ("doc_id",), "Responsibility": ("doc_id",), "Footnote": ("doc_id",),
            "Source": ("doc_id",)}
 
+TEXT_SLICE = 15_000  # characters per read of a long string on FalkorDB (a record must stay under 64 KB)
 CONNECT_TIMEOUT = 5.0
 ACQUIRE_TIMEOUTS = (3.0, 6.0, 12.0)   # per attempt of the first handshake
 RETRY_ATTEMPTS = 5
@@ -356,8 +357,11 @@ class Dialect:
         """(cypher, params) statements whose rows are hits; the query string is a parameter and
         every token is quoted/escaped for the engine's own syntax."""
         labels = [SEARCH_LABELS[k] for k in (kinds or SEARCH_LABELS)]
+        body = ("node.s_body AS body" if self.flavor == "neo4j" else
+                f"CASE WHEN size(node.s_body) > {TEXT_SLICE} THEN null ELSE node.s_body END AS body, "
+                "size(node.s_body) AS body_len")
         ret = ("RETURN node.id AS node, node.key AS key, labels(node) AS labels, node.s_title AS title, "
-               "node.s_body AS body, node.boost AS boost, score ORDER BY score DESC, key LIMIT $limit")
+               f"{body}, node.boost AS boost, score ORDER BY score DESC, key LIMIT $limit")
         if self.flavor == "neo4j":
             parts = []
             for t in tokens:
@@ -499,6 +503,19 @@ class Neo4jBackend:
         except Exception as e:  # noqa: BLE001
             raise _server_error(e, self.uri) from None
 
+    def _long_text(self, lab: str, node_id: str, name: str) -> str | None:
+        """One long string property. FalkorDB's Bolt layer breaks the connection on a record over
+        64 KB, so there it is read in slices of TEXT_SLICE characters (at most 4 bytes each)."""
+        q = f"MATCH (n:{label(lab)} {{id: $id}}) RETURN "
+        if self.flavor != "falkordb":
+            rows = self._all(q + f"n.{prop(name)} AS s", id=node_id)
+            return rows[0]["s"] if rows else None
+        rows = self._all(q + f"size(n.{prop(name)}) AS n", id=node_id)
+        if not rows or rows[0]["n"] is None:
+            return None
+        return "".join(self._all(q + f"substring(n.{prop(name)}, $o, $l) AS s", id=node_id, o=o, l=TEXT_SLICE)[0]["s"]
+                       for o in range(0, int(rows[0]["n"]), TEXT_SLICE))
+
     def _per_kind(self, ids, make: Callable[[str], str | None], **params) -> list[dict]:
         out = []
         for kind, kids in _by_kind(ids).items():
@@ -533,8 +550,8 @@ class Neo4jBackend:
         return sorted(rows, key=lambda r: sqlite_order(r["rank"]))
 
     def record(self, file: str) -> dict | None:
-        rows = self._all("MATCH (s:Source {id: $f}) RETURN s.record AS record", f="src:" + file)
-        return json.loads(rows[0]["record"]) if rows and rows[0]["record"] else None
+        text = self._long_text("Source", "src:" + file, "record")
+        return json.loads(text) if text else None
 
     def tasks(self, doc_id: str) -> list[dict]:
         rows = self._all(f"MATCH (t:Task) WHERE t.doc_id = $d RETURN {_cols('t', TASK_COLS)} ORDER BY t.ord", d=doc_id)
@@ -711,6 +728,13 @@ class Neo4jBackend:
             if k not in SEARCH_LABELS:
                 raise BadQuery(f"loại kết quả không hợp lệ: {k!r}")
         hits = []
+        if self.flavor == "falkordb":  # FalkorDB answers a query on a missing index with no rows
+            have = existing_indexes(self._all)
+            missing = [SEARCH_LABELS[k] for k in (kinds or SEARCH_LABELS)
+                       if "FULLTEXT" not in have.get(SEARCH_LABELS[k], {}).get("f_title", set())]
+            if missing:
+                raise ServerError(f"máy chủ {self.uri} chưa có chỉ mục toàn văn của kg cho {', '.join(missing)}: "
+                                  f"hãy chạy lại `kg push` (máy chủ cần hỗ trợ chỉ mục toàn văn)")
         try:
             for cy, params in self.dialect.search(toks, op, kinds, int(limit)):
                 hits += self._all(cy, **params)
@@ -720,6 +744,8 @@ class Neo4jBackend:
         out = []
         for h in hits:
             kind = next((KIND_OF_LABEL[lab] for lab in h["labels"] if lab in KIND_OF_LABEL), None)
+            if h.get("body_len") and h["body"] is None:  # FalkorDB: a long body comes in slices
+                h["body"] = self._long_text(SEARCH_LABELS[kind], h["node"], "s_body")
             out.append({"id": h["node"], "kind": kind, "node": h["node"], "key": h["key"], "title": h["title"],
                         "body": h["body"], "boost": h["boost"] or 0.0, "score": float(h["score"])})
         out.sort(key=lambda h: (-h["score"], h["kind"], h["key"]))

@@ -102,14 +102,16 @@ class FalkorServer:
             f"${len(a.encode())}\r\n".encode() + a.encode() + b"\r\n" for a in args)
         if self.password is not None:
             msg = (f"*2\r\n$4\r\nAUTH\r\n${len(self.password.encode())}\r\n{self.password}\r\n").encode() + msg
+        replies = 2 if self.password is not None else 1
+        data = b""
         with socket.create_connection(("127.0.0.1", self.port), timeout=10) as s:
             s.sendall(msg)
-            time.sleep(0.05)
-            s.settimeout(2)
-            try:
-                return s.recv(65536)
-            except socket.timeout:
-                return b""
+            while data.count(b"\r\n") < replies:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+        return data
 
     def reset_graph(self, name: str) -> None:
         """Drop a graph with its indexes. FalkorDB's Bolt layer sends every statement that names a

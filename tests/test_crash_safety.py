@@ -567,8 +567,6 @@ def _group_members(pgid: int) -> list[int]:
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
-@pytest.mark.xfail(strict=True, reason="kg/cli_extract.py: ProcessPoolExecutor workers outlive a killed kg build "
-                                       "and wait forever on their call queue (report: issue 6)")
 def test_extraction_workers_exit_when_kg_build_is_killed(big):
     _, bigdir, _, _, _ = big
     with tempfile.TemporaryDirectory() as t:

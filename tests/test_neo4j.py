@@ -13,6 +13,8 @@ import socket
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kg.cli import cli
 from kg.identity import fold
@@ -317,6 +319,19 @@ def test_hostile_strings_round_trip_as_parameters(driver, scratch):
     with driver.session(database=scratch) as s:
         row = s.run(text).single()
     assert row["x"] == HOSTILE and row["m"] == {"end": HOSTILE[0], "n": 1.5}
+
+
+@given(st.lists(st.text(), max_size=4), st.text())
+@settings(max_examples=150, deadline=None)
+def test_any_text_reaches_the_server_and_comes_back_unchanged(driver, values, one):
+    """What FalkorDB itself does with Bolt parameters (an unescaped text header) would turn a quote
+    into Cypher; the client's own header keeps every value a value (NUL, which FalkorDB cannot
+    store in a string, becomes U+FFFD)."""
+    text, params = prepare("falkordb", "RETURN $v AS v, $o AS o", {"v": values, "o": one})
+    with driver.session() as s:
+        row = s.run(text, params).single()
+    clean = [v.replace("\x00", "\ufffd") for v in values]
+    assert (row["v"], row["o"]) == (clean, one.replace("\x00", "\ufffd"))
 
 
 def test_injection_strings_as_unit_names_and_keys_are_stored_and_found_as_data(bolt_server, driver, scratch):
