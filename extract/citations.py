@@ -27,17 +27,17 @@ SYMBOL = re.compile(
 )
 
 _DATE = re.compile(
-    r"[\s,]*(?:ban hành\s+)?ngày\s*(?P<d>\d{1,2})\s*(?:tháng\s*(?P<m1>\d{1,2})\s*năm\s*|[/.\-]\s*(?P<m2>\d{1,2})\s*[/.\-]\s*)"
+    r"[\s,]{0,20}(?:ban hành\s+)?ngày\s*(?P<d>\d{1,2})\s*(?:tháng\s*(?P<m1>\d{1,2})\s*năm\s*|[/.\-]\s*(?P<m2>\d{1,2})\s*[/.\-]\s*)"
     r"(?P<y>(?:19|20)\d{2})(?P<fn>\d{1,2})?(?!\d)",
     re.IGNORECASE,
 )
 _STOP_WORDS = ("về|ban hành|quy định|phê duyệt|hướng dẫn|triển khai|thực hiện|tại|đối với|trong|nhằm|để|đã|được|và việc|"
                "V/v|ngày|với|như|cho|theo|nhưng|thì|sửa đổi|bổ sung|bãi bỏ|thay thế|công bố|giao|phân cấp|ủy quyền|hết hiệu lực")
-_ISSUER_STOP = (
-    r"(?=\s+(?:" + _STOP_WORDS.replace(" ", r"\s+") + r")\b|\s*[,;:()|“\"”]|\.(?=\s|$)|\s*$)"
+_ISSUER_STOP = (  # white space runs are bounded: a lookahead must not rescan a long blank stretch per step
+    r"(?=\s{1,20}(?:" + _STOP_WORDS.replace(" ", r"\s{1,20}") + r")\b|\s{0,20}[,;:()|“\"”]|\.(?=\s|$)|\s{0,20}$|\s{21})"
 )
-_ISSUER = re.compile(r"[\s,]*của\s+(?P<who>[^;:\n()|“\"”]{2,110}?)" + _ISSUER_STOP, re.IGNORECASE | re.DOTALL)
-_ISSUER_LOOSE = re.compile(r"[\s,]*của\s+(?P<who>[^;:()|“\"”]{2,110}?)" + _ISSUER_STOP, re.IGNORECASE | re.DOTALL)
+_ISSUER = re.compile(r"[\s,]{0,20}của\s{1,20}(?P<who>[^;:\n()|“\"”]{2,110}?)" + _ISSUER_STOP, re.IGNORECASE | re.DOTALL)
+_ISSUER_LOOSE = re.compile(r"[\s,]{0,20}của\s{1,20}(?P<who>[^;:()|“\"”]{2,110}?)" + _ISSUER_STOP, re.IGNORECASE | re.DOTALL)
 
 
 @functools.cache
@@ -60,7 +60,7 @@ def _type_word_rev() -> re.Pattern:
     so = r"(?:\s*:)?\s*(?:(?:ốs|ỐS|OS|ỐS)(?:\s*:)?\s*)?"
     return re.compile(rf"{so}(?P<tw>{alt})(?![^\W\d_])", re.IGNORECASE)
 _LAW = re.compile(r"(?P<tw>Bộ luật|Luật|Pháp lệnh|Hiến pháp)\b[^;.\n]{0,120}?\bs[ốỐ]\s*$")
-_ISSUER_BEFORE = re.compile(r"(?:^|\n)[\s\d]*(?P<who>[^\n]{3,60}?)\s+[–—-]\s+$")
+_ISSUER_BEFORE = re.compile(r"(?:^|\n)[ \t\d]*(?P<who>\S[^\n]{2,59}?)[ \t]+[–—-][ \t]+$")
 
 
 @dataclass

@@ -111,11 +111,14 @@ def extract_text(raw: str, name: str = "<text>") -> dict:
     for group in (body_mentions, note_mentions):
         for a, b in zip(group, group[1:]):
             a.next_start = b.start  # type: ignore[attr-defined]
+    note_parts = sorted((s_, e_, n) for n in notes for s_, e_ in n.parts)
+    part_starts = [p_[0] for p_ in note_parts]
     for m in note_mentions:
         m.region = "footnote"
-        owner = next((n for n in notes if n.contains(m.sym_start)), None)
+        k = bisect.bisect_right(part_starts, m.sym_start) - 1
+        owner = note_parts[k][2] if k >= 0 and note_parts[k][0] <= m.sym_start < note_parts[k][1] else None
         if owner:
-            m.bounds = next(((s_, e_) for s_, e_ in owner.parts if s_ <= m.sym_start < e_), None)  # type: ignore[attr-defined]
+            m.bounds = note_parts[k][:2]  # type: ignore[attr-defined]
         m.footnote = owner.n if owner else None  # type: ignore[attr-defined]
         m.clause_id = 5000 + (owner.n if owner else 0)
         clause_start[m.clause_id] = owner.start if owner else 0
@@ -158,6 +161,10 @@ def extract_text(raw: str, name: str = "<text>") -> dict:
         resps += tasks_mod.read_responsibilities(body, sec, items, ctx)
 
     unit_map = _units(t, meta, ctx, tasks, resps, mentions)
+    refs_by_note: dict[int, list[str]] = {}
+    for m in note_mentions:
+        if getattr(m, "footnote", None) is not None:
+            refs_by_note.setdefault(m.footnote, []).append(m.key)  # type: ignore[attr-defined]
     doc = {
         "doc_type": meta.doc_type,
         "number": meta.number,
@@ -181,7 +188,7 @@ def extract_text(raw: str, name: str = "<text>") -> dict:
         "references": rec_refs,
         "named_references": _named_references(body, body_start, preamble_end, ctx),
         "implied_relations": implied,
-        "footnotes": [_footnote_record(n, note_mentions, t) for n in notes],
+        "footnotes": [_footnote_record(n, refs_by_note.get(n.n, []), t) for n in notes],
         "tasks": [_task_record(x, body, t) for x in tasks],
         "responsibilities": [{"unit": r.unit, "label": r.label, "start": r.start, "end": r.end,
                               "text": collapse(body[r.start:r.end])[:500]} for r in resps],
@@ -345,11 +352,8 @@ def _named_references(body, lo, hi, ctx) -> list[dict]:
     return out
 
 
-def _footnote_record(n, note_mentions, t) -> dict:
-    refs = []
-    for m in note_mentions:
-        if getattr(m, "footnote", None) == n.n and m.key not in refs:
-            refs.append(m.key)
+def _footnote_record(n, keys: list[str], t) -> dict:
+    refs = list(dict.fromkeys(keys))
     text = collapse(" ".join(t.text[s:e] for s, e in n.parts))
     return {"n": n.n, "anchor": n.anchor, "refs": refs, "start": n.start, "end": n.end,
             "marker": list(n.marker) if n.marker else None, "text": text}

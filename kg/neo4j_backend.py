@@ -21,6 +21,7 @@ from __future__ import annotations
 import atexit
 import hashlib
 import json
+import logging
 import re
 import socket
 import time
@@ -110,6 +111,9 @@ class NoGraph(ServerError):
 
 def _neo4j():
     import neo4j
+    # the driver logs connection failures itself; without a handler Python would print them on
+    # stderr next to the one line the command writes
+    logging.getLogger("neo4j").addHandler(logging.NullHandler())
     return neo4j
 
 
@@ -360,7 +364,7 @@ class Dialect:
         body = ("node.s_body AS body" if self.flavor == "neo4j" else
                 f"CASE WHEN size(node.s_body) > {TEXT_SLICE} THEN null ELSE node.s_body END AS body, "
                 "size(node.s_body) AS body_len")
-        ret = ("RETURN node.id AS node, node.key AS key, labels(node) AS labels, node.s_title AS title, "
+        ret = ("RETURN node.id AS node_id, node.key AS key, labels(node) AS node_labels, node.s_title AS title, "
                f"{body}, node.boost AS boost, score ORDER BY score DESC, key LIMIT $limit")
         if self.flavor == "neo4j":
             parts = []
@@ -510,11 +514,11 @@ class Neo4jBackend:
         if self.flavor != "falkordb":
             rows = self._all(q + f"n.{prop(name)} AS s", id=node_id)
             return rows[0]["s"] if rows else None
-        rows = self._all(q + f"size(n.{prop(name)}) AS n", id=node_id)
-        if not rows or rows[0]["n"] is None:
+        rows = self._all(q + f"size(n.{prop(name)}) AS chars", id=node_id)
+        if not rows or rows[0]["chars"] is None:
             return None
         return "".join(self._all(q + f"substring(n.{prop(name)}, $o, $l) AS s", id=node_id, o=o, l=TEXT_SLICE)[0]["s"]
-                       for o in range(0, int(rows[0]["n"]), TEXT_SLICE))
+                       for o in range(0, int(rows[0]["chars"]), TEXT_SLICE))
 
     def _per_kind(self, ids, make: Callable[[str], str | None], **params) -> list[dict]:
         out = []
@@ -743,10 +747,10 @@ class Neo4jBackend:
                               f"máy chủ báo: {e}") from None
         out = []
         for h in hits:
-            kind = next((KIND_OF_LABEL[lab] for lab in h["labels"] if lab in KIND_OF_LABEL), None)
+            kind = next((KIND_OF_LABEL[lab] for lab in h["node_labels"] if lab in KIND_OF_LABEL), None)
             if h.get("body_len") and h["body"] is None:  # FalkorDB: a long body comes in slices
-                h["body"] = self._long_text(SEARCH_LABELS[kind], h["node"], "s_body")
-            out.append({"id": h["node"], "kind": kind, "node": h["node"], "key": h["key"], "title": h["title"],
+                h["body"] = self._long_text(SEARCH_LABELS[kind], h["node_id"], "s_body")
+            out.append({"id": h["node_id"], "kind": kind, "node": h["node_id"], "key": h["key"], "title": h["title"],
                         "body": h["body"], "boost": h["boost"] or 0.0, "score": float(h["score"])})
         out.sort(key=lambda h: (-h["score"], h["kind"], h["key"]))
         return out[:limit]

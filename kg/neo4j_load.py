@@ -155,22 +155,22 @@ def rel_rows(conn: sqlite3.Connection) -> Iterator[dict]:
 # --- statements ----------------------------------------------------------------------------------------------
 
 def node_statement(lab: str) -> str:
-    return f"UNWIND $rows AS r MERGE (n:{label(lab)} {{id: r.id}}) SET n += r.p RETURN count(n) AS n"
+    return f"UNWIND $rows AS r MERGE (n:{label(lab)} {{id: r.id}}) SET n += r.p RETURN count(n) AS written"
 
 
 def rel_statement(src_label: str, typ: str, dst_label: str) -> str:
     return (f"UNWIND $rows AS r MATCH (a:{label(src_label)} {{id: r.src}}) MATCH (b:{label(dst_label)} {{id: r.dst}}) "
-            f"MERGE (a)-[e:{rel_type(typ)} {{k: r.k}}]->(b) SET e += r.p RETURN count(e) AS n")
+            f"MERGE (a)-[e:{rel_type(typ)} {{k: r.k}}]->(b) SET e += r.p RETURN count(e) AS written")
 
 
 def node_statement_single(lab: str) -> str:
     """One row, one statement: the baseline the benchmark compares UNWIND batches with."""
-    return f"MERGE (n:{label(lab)} {{id: $id}}) SET n += $p RETURN count(n) AS n"
+    return f"MERGE (n:{label(lab)} {{id: $id}}) SET n += $p RETURN count(n) AS written"
 
 
 def rel_statement_single(src_label: str, typ: str, dst_label: str) -> str:
     return (f"MATCH (a:{label(src_label)} {{id: $src}}) MATCH (b:{label(dst_label)} {{id: $dst}}) "
-            f"MERGE (a)-[e:{rel_type(typ)} {{k: $k}}]->(b) SET e += $p RETURN count(e) AS n")
+            f"MERGE (a)-[e:{rel_type(typ)} {{k: $k}}]->(b) SET e += $p RETURN count(e) AS written")
 
 
 def _size(row: dict) -> int:
@@ -278,12 +278,12 @@ class Loader:
             with self._session() as s:
                 for q, p in statements:
                     rec = s.run(*prepare(self.flavor, q, p)).single()
-                    n += rec["n"] if rec else 0
+                    n += rec["written"] if rec else 0
             return n
         with self._session() as s, s.begin_transaction() as tx:
             for q, p in statements:
                 rec = tx.run(q, p).single()
-                n += rec["n"] if rec else 0
+                n += rec["written"] if rec else 0
             tx.commit()
         return n
 
@@ -359,17 +359,17 @@ class Loader:
         removed = 0
         for typ in sorted(REL_PROPS):
             q = (f"MATCH ()-[e:{rel_type(typ)}]->() WHERE e.gen IS NULL OR e.gen <> $gen "
-                 "WITH e LIMIT $lim DELETE e RETURN count(*) AS n")
+                 "WITH e LIMIT $lim DELETE e RETURN count(*) AS removed")
             while True:
-                n = self.run(q, gen=self.gen, lim=limit)[0]["n"]
+                n = self.run(q, gen=self.gen, lim=limit)[0]["removed"]
                 removed += n
                 if n < limit:
                     break
         for lab in NODE_ORDER:
             q = (f"MATCH (n:{label(lab)}) WHERE n.gen IS NULL OR n.gen <> $gen "
-                 "WITH n LIMIT $lim DETACH DELETE n RETURN count(*) AS n")
+                 "WITH n LIMIT $lim DETACH DELETE n RETURN count(*) AS removed")
             while True:
-                n = self.run(q, gen=self.gen, lim=limit)[0]["n"]
+                n = self.run(q, gen=self.gen, lim=limit)[0]["removed"]
                 removed += n
                 if n < limit:
                     break

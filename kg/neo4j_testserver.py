@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -51,6 +52,17 @@ def _wait_port(port: int, proc: subprocess.Popen, timeout: float) -> bool:
     return False
 
 
+def _die_with_parent() -> None:
+    """In the child before exec: SIGTERM when the parent dies (Linux prctl PR_SET_PDEATHSIG), so a
+    killed test run leaves no server behind; elsewhere nothing."""
+    try:
+        import ctypes
+        import signal
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
 class FalkorServer:
     user = "falkordb"
 
@@ -88,7 +100,8 @@ class FalkorServer:
             if self.password is not None:
                 cmd[1:1] = ["--requirepass", self.password]
             self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                         stderr=subprocess.STDOUT, cwd=self.dir.name, start_new_session=True)
+                                         stderr=subprocess.STDOUT, cwd=self.dir.name, start_new_session=True,
+                                         preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
             if _wait_port(self.bolt_port, self.proc, self.startup_timeout):
                 return self
             last = self.log()

@@ -404,6 +404,20 @@ def test_a_refused_password_gives_one_line_and_exit_5(bolt_server_with_password,
         connect(srv.uri, srv.user, "also wrong")
 
 
+def test_a_server_that_goes_away_mid_session_gives_one_line_and_exit_5(seed_db, monkeypatch):
+    from kg.neo4j_testserver import FalkorServer
+    monkeypatch.setattr("kg.neo4j_backend.RETRY_BASE", 0.01)
+    srv = FalkorServer().start()
+    try:
+        args = ["--uri", srv.uri, "--user", srv.user]
+        assert invoke("push", *args, "--db", seed_db).exit_code == 0
+        assert invoke("trace", F004, "--backend", "neo4j", *args).exit_code == 0
+    finally:
+        srv.stop()
+    line = one_line(invoke("trace", F004, "--backend", "neo4j", *args), 5)
+    assert srv.uri in line
+
+
 def test_an_unset_password_variable_is_a_usage_error(bolt_server):
     res = invoke("trace", F004, "--backend", "neo4j", "--uri", bolt_server.uri, "--password-env", "KG_NOT_SET_X")
     assert "KG_NOT_SET_X" in one_line(res, 2)

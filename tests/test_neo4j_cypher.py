@@ -102,10 +102,10 @@ def test_labels_and_types_come_only_from_the_whitelist(bad):
 
 
 def test_loader_statements_carry_rows_as_parameters():
-    assert node_statement("Task") == "UNWIND $rows AS r MERGE (n:Task {id: r.id}) SET n += r.p RETURN count(n) AS n"
+    assert node_statement("Task") == "UNWIND $rows AS r MERGE (n:Task {id: r.id}) SET n += r.p RETURN count(n) AS written"
     assert rel_statement("Unit", "LEADS", "Task") == (
         "UNWIND $rows AS r MATCH (a:Unit {id: r.src}) MATCH (b:Task {id: r.dst}) "
-        "MERGE (a)-[e:LEADS {k: r.k}]->(b) SET e += r.p RETURN count(e) AS n")
+        "MERGE (a)-[e:LEADS {k: r.k}]->(b) SET e += r.p RETURN count(e) AS written")
 
 
 def test_neo4j_gets_real_bolt_parameters():
