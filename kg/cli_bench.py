@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from .cli_extract import NullBar
+
 
 @click.group("bench")
 def bench() -> None:
@@ -21,7 +23,7 @@ def generate_cmd(docs, seed, out_dir):
     from .generate import generate
 
     show = sys.stderr.isatty()
-    with click.progressbar(length=docs, label="generate", file=sys.stderr) if show else _Null() as bar:
+    with click.progressbar(length=docs, label="generate", file=sys.stderr) if show else NullBar() as bar:
         last = [0]
 
         def progress(done, total):
@@ -56,17 +58,6 @@ def run_cmd(docs, seed, workers, queries, keep, as_json):
     res = b.run(sizes, seed, workers, queries, Path(keep) if keep else None,
                 progress=lambda msg: click.echo(msg, err=True))
     click.echo(b.to_json(res) if as_json else b.table(res))
-
-
-class _Null:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    def update(self, n):
-        pass
 
 
 def register(cli) -> None:

@@ -60,7 +60,7 @@ def extract_many(paths, progress: bool = False, workers: int | None = None) -> t
     workers = default_workers() if workers is None else max(1, workers)
     records = []
     show = progress and len(files) > 20 and sys.stderr.isatty()
-    with click.progressbar(length=len(files), label="extract", file=sys.stderr) if show else _nullbar() as bar:
+    with click.progressbar(length=len(files), label="extract", file=sys.stderr) if show else NullBar() as bar:
         if workers > 1 and len(files) >= PARALLEL_MIN_FILES:
             with concurrent.futures.ProcessPoolExecutor(max_workers=workers, initializer=_worker_init) as pool:
                 results = pool.map(_extract_one, files, chunksize=16)
@@ -82,7 +82,9 @@ def _collect(f, status, value, records, bad) -> None:
         bad.append((str(f), value))
 
 
-class _nullbar:
+class NullBar:
+    """A progress bar that shows nothing (no TTY, or small inputs)."""
+
     def __enter__(self):
         return self
 

@@ -3,7 +3,7 @@
 Every test builds a small realistic text (the skeleton of a plan issued by the Ho Chi Minh City
 Department of Education: header block, "KẾ HOẠCH", title, preamble, "I. MỤC ĐÍCH, YÊU CẦU",
 "II. NỘI DUNG", "III. TỔ CHỨC THỰC HIỆN", signature) and checks the exact record that
-`extract.document.extract_text` makes of it (see /work/shared/gold/SCHEMA.md).
+`extract.document.extract_text` makes of it (see ../shared/gold/SCHEMA.md).
 
 Tests marked xfail(strict=True) state a rule the extractor does not follow yet: the reason says
 what it does instead.

@@ -41,10 +41,11 @@ import queries as Q
 from kg.cli_extract import extract_many
 from kg.store import SqliteBackend, Store
 from tests.test_graph_fixtures import write_pair
+from tests import shared_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
-DEV = Path(os.environ.get("KG_CRASH_DEV", "/work/shared/corpus-dev"))
+DEV = Path(os.environ.get("KG_CRASH_DEV", str(shared_paths.DEV)))
 COPIES = int(os.environ.get("KG_CRASH_COPIES", "4"))
 KG = [sys.executable, "-c", "from kg.cli import main; main()"]
 SEED = 20250606

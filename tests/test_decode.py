@@ -8,8 +8,9 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from extract.decode import InputError, decode_bytes, decode_legacy, encode_legacy
+from tests import shared_paths
 
-SEED = Path("/work/shared/seeds/004_866d70e48e852e47.txt")
+SEED = shared_paths.CORPUS / "004_866d70e48e852e47.txt"
 UNKNOWN = "unknown text encoding"
 
 

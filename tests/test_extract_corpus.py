@@ -1,7 +1,7 @@
-"""Extraction over the development corpus of real published documents (/work/shared/corpus-dev).
+"""Extraction over the development corpus of real published documents (../shared/corpus-dev).
 
 There is no gold for these files. The tests check that every file extracts, that every key has
-one of the symbol shapes of the numbering rules (/work/shared/REFERENCE-numbering.md), a few
+one of the symbol shapes of the numbering rules (../shared/REFERENCE-numbering.md), a few
 invariants of the record, and exact facts read by eye in specific files (the line is quoted in a
 comment above each fact).
 """
@@ -18,8 +18,9 @@ import pytest
 from extract.citations import ident
 from extract.decode import decode_bytes
 from extract.document import extract_file, extract_text
+from tests import shared_paths
 
-DEV = Path("/work/shared/corpus-dev")
+DEV = shared_paths.DEV
 FILES = sorted(DEV.glob("*.txt")) if DEV.is_dir() else []
 pytestmark = pytest.mark.skipif(not FILES, reason="development corpus not found")
 

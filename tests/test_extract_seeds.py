@@ -1,6 +1,6 @@
 """The seed corpus against its gold annotations, and the data tables against their own examples.
 
-1. Extraction of /work/main/corpus/*.txt scored against /work/shared/gold/*.json with
+1. Extraction of corpus/*.txt scored against ../shared/gold/*.json with
    `extract.scoring.score_corpus` must meet the project's targets.
 2. Every example printed in a data table (doc_types.tsv, issuer_codes.tsv) must be found whole by
    `extract.citations.SYMBOL` and parse to the code of its row (the reporters-db discipline: every
@@ -19,10 +19,11 @@ import pytest
 from extract import citations, tables
 from extract.document import extract_file
 from extract.scoring import score_corpus
+from tests import shared_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
-GOLD = Path("/work/shared/gold")
+GOLD = shared_paths.GOLD
 
 TARGETS = {
     "references": 0.98,

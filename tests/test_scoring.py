@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import shared_paths
 from extract.scoring import (
     CATEGORIES,
     Counts,
@@ -25,7 +26,7 @@ def _gold_dir() -> Path | None:
     candidates = [
         os.environ.get("KG_GOLD_DIR"),
         Path(__file__).resolve().parent.parent / "gold",
-        "/work/shared/gold",
+        shared_paths.GOLD,
     ]
     for c in candidates:
         if c and Path(c).is_dir() and any(Path(c).glob("*.json")):
