@@ -20,21 +20,9 @@ import pytest
 from extract.document import extract_file
 from extract.scoring import score_corpus
 from kg.generate import generate, lineage_depth
+from extract import scoring
 
-TARGETS = {
-    "references": 0.98,
-    "relations": 0.98,
-    "footnotes": 0.98,
-    "tasks": 0.98,
-    "mentions": 0.95,
-    "ref_dates": 0.95,
-    "ref_issuers": 0.95,
-    "implied": 0.95,
-    "task_units": 0.95,
-    "deadlines": 0.95,
-    "responsibilities": 0.95,
-    "document": 0.95,
-}
+TARGETS = scoring.TARGETS
 RELATIONS = {"based_on", "implements", "amends", "replaces", "repeals", "cites", "footnote"}
 IMPLIED = {"implements", "amends", "replaces", "guides"}
 ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
