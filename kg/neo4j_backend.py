@@ -651,6 +651,10 @@ class Neo4jBackend:
             r["tasks"] = _int(counts.get(r["id"], 0))
         return sorted(rows, key=lambda r: sqlite_order(r["name"], r["id"]))
 
+    def unit_display(self) -> dict[str, str]:
+        """Unit id -> its canonical name (what `units()` gives without the costly task counts)."""
+        return {r["id"]: r["name"] for r in self._all("MATCH (u:Unit) RETURN u.id AS id, u.name AS name")}
+
     def unit_names(self) -> list[tuple[str, str, str]]:
         """(unit id, name or spelling, folded) for matching a user's words against units."""
         out = []

@@ -472,6 +472,10 @@ class SqliteBackend:
             r["tasks"] = counts.get(r["id"], 0)
         return rows
 
+    def unit_display(self) -> dict[str, str]:
+        """Unit id -> its canonical name (what `units()` gives without the costly task counts)."""
+        return {r[0]: r[1] for r in self.conn.execute("SELECT id, name FROM units")}
+
     def unit_names(self) -> list[tuple[str, str, str]]:
         """(unit id, name or spelling, folded) for matching a user's words against units."""
         return [(r[0], r[1], r[2]) for r in self.conn.execute(

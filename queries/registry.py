@@ -26,7 +26,7 @@ def match_unit(b: Backend, query: str) -> dict:
     if not q:
         raise BadQuery("thiếu tên đơn vị")
     names = b.unit_names()
-    display = {u["id"]: u["name"] for u in b.units()}
+    display = b.unit_display()
     exact = sorted({uid for uid, _a, f in names if f == q})
     if len(exact) == 1:
         alias = next(a for uid, a, f in names if uid == exact[0] and f == q)
