@@ -40,14 +40,6 @@ _ISSUER = re.compile(r"[\s,]{0,20}của\s{1,20}(?P<who>[^;:\n()|“\"”]{2,110}
 _ISSUER_LOOSE = re.compile(r"[\s,]{0,20}của\s{1,20}(?P<who>[^;:()|“\"”]{2,110}?)" + _ISSUER_STOP, re.IGNORECASE | re.DOTALL)
 
 
-@functools.cache
-def _type_word_re() -> re.Pattern:
-    words = sorted(tables.type_words(), key=len, reverse=True)
-    alt = "|".join(r"\s+".join(map(re.escape, w.split())) for w in words)
-    # "Quyết định số 2531", "QUYẾT ĐỊNH SỐ", "Nghị quyết 57", "Quyết định số186", "Các Công điện: số"
-    return re.compile(rf"(?P<tw>{alt})(?:\s+[^\W\d_]+){{0,0}}\s*(?::\s*)?(?:s[ốỐ]\b\s*|S[ỐO]\b\s*|s[ốỐ](?=\d))?(?::\s*)?$", re.IGNORECASE)
-
-
 _SO = re.compile(r"(?:s[ốỐ]|S[ỐO])\s*(?::\s*)?$", re.IGNORECASE)
 
 

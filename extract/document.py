@@ -379,9 +379,6 @@ def _task_record(x, body, t) -> dict:
             "start": x.start, "end": x.end}
 
 
-_UNIT_MENTION = None
-
-
 def _units(t, meta, ctx, tasks, resps, mentions) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
 

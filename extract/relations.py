@@ -11,7 +11,6 @@ from .citations import Mention
 
 _CLAUSE = re.compile(r"^[ \t|]*(?P<k>Căn\s+cứ|CĂN\s+CỨ|Trên\s+cơ\s+sở|Thực\s+hiện|THỰC\s+HIỆN|Triển\s+khai|Xét|XÉT|Theo\s+đề\s+nghị|Theo)\b", re.M)
 _SEGMENT_END = re.compile(r";|\.(?=\s)|:(?=\s*\n)|\n[ \t]*[-+•][ \t]")
-_COORD = None
 
 
 @functools.cache

@@ -12,7 +12,6 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-WS = re.compile(r"\s+")
 _SENT_LEFT = re.compile(r"[.;!?](?=\s)|\n[ \t]*(?:[-+•–]|[a-zđ]\)|\d+(?:\.\d+)*\.?|[IVXLC]+\.)[ \t]|\n[ \t]*(?=(?:Căn cứ|Thực hiện|Xét|Theo đề nghị)\s)")
 _SENT_RIGHT = re.compile(r"[.;!?](?=\s|$)|\n[ \t]*(?:[-+•–]|[a-zđ]\)|\d+(?:\.\d+)*\.|[IVXLC]+\.)[ \t]")
 

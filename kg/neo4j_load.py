@@ -358,23 +358,24 @@ class Loader:
         """Delete what an older push wrote and this one did not (the store no longer has it)."""
         removed = 0
         for typ in sorted(REL_PROPS):
-            q = (f"MATCH ()-[e:{rel_type(typ)}]->() WHERE e.gen IS NULL OR e.gen <> $gen "
-                 "WITH e LIMIT $lim DELETE e RETURN count(*) AS removed")
-            while True:
-                n = self.run(q, gen=self.gen, lim=limit)[0]["removed"]
-                removed += n
-                if n < limit:
-                    break
+            removed += self._delete_in_batches(
+                f"MATCH ()-[e:{rel_type(typ)}]->() WHERE e.gen IS NULL OR e.gen <> $gen "
+                "WITH e LIMIT $lim DELETE e RETURN count(*) AS removed", limit)
         for lab in NODE_ORDER:
-            q = (f"MATCH (n:{label(lab)}) WHERE n.gen IS NULL OR n.gen <> $gen "
-                 "WITH n LIMIT $lim DETACH DELETE n RETURN count(*) AS removed")
-            while True:
-                n = self.run(q, gen=self.gen, lim=limit)[0]["removed"]
-                removed += n
-                if n < limit:
-                    break
+            removed += self._delete_in_batches(
+                f"MATCH (n:{label(lab)}) WHERE n.gen IS NULL OR n.gen <> $gen "
+                "WITH n LIMIT $lim DETACH DELETE n RETURN count(*) AS removed", limit)
         self.summary.removed_stale = removed
         return removed
+
+    def _delete_in_batches(self, query: str, limit: int) -> int:
+        """Run a LIMITed delete until a batch comes back short (one transaction per batch)."""
+        removed = 0
+        while True:
+            n = self.run(query, gen=self.gen, lim=limit)[0]["removed"]
+            removed += n
+            if n < limit:
+                return removed
 
     def finish(self, store_schema: int | None = None) -> None:
         self.run("MERGE (m:KgMeta {id: 'kg'}) SET m.gen = $gen, m.pushing = null, m.model_version = $v, "

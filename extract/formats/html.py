@@ -345,13 +345,7 @@ def table_rows(tbl: Node) -> list[list[str]]:
         col = 0
         cells = [c for c in tr.children if isinstance(c, Node) and c.tag in ("td", "th") and not _noise(c)]
         for c in cells:
-            while col in pending:
-                left, text = pending[col]
-                row.append(text)
-                pending[col] = (left - 1, text)
-                if left - 1 <= 0:
-                    del pending[col]
-                col += 1
+            col = _fill_spanned(row, pending, col)
             w = _Writer()
             w.walk(c)
             w.flush()
@@ -368,13 +362,7 @@ def table_rows(tbl: Node) -> list[list[str]]:
                 col += max(1, int(c.attrs.get("colspan", "1")))
             except ValueError:
                 col += 1
-        while col in pending:
-            left, text = pending[col]
-            row.append(text)
-            pending[col] = (left - 1, text)
-            if left - 1 <= 0:
-                del pending[col]
-            col += 1
+        _fill_spanned(row, pending, col)
         rows.append(row)
     return rows
 
@@ -433,3 +421,16 @@ def _inside(node: Node, container: Node) -> bool:
             return True
         p = p.parent
     return False
+
+
+def _fill_spanned(row: list[str], pending: dict[int, tuple[int, str]], col: int) -> int:
+    """Repeat the text of cells spanning rows from above (rowspan) into this row; the next free column."""
+    while col in pending:
+        left, text = pending[col]
+        row.append(text)
+        if left - 1 <= 0:
+            del pending[col]
+        else:
+            pending[col] = (left - 1, text)
+        col += 1
+    return col
