@@ -78,6 +78,7 @@ class Mention:
     verb: str | None = None
 
 
+@functools.lru_cache(maxsize=4096)
 def canonical_code(code: str) -> str:
     code = re.sub(r"\s+", "", code)
     return tables.canonical_codes().get(code.upper(), code)
@@ -99,7 +100,26 @@ def ident(key: str) -> str:
 
 
 def parse_symbol(m: re.Match) -> tuple[list[str], str, list[str], str | None, bool, str | None]:
-    """(keys, type code, issuer codes, year, party?, alt key) for one symbol match."""
+    """(keys, type code, issuer codes, year, party?, alt key) for one symbol match. The groups depend
+    on the matched text alone, and the same symbols recur across a corpus: parsed once each."""
+    keys, tcode, issuers, year, party, alt = _parse_symbol_cached(m.group(0), m)
+    return list(keys), tcode, list(issuers), year, party, alt
+
+
+_PARSED: dict[str, tuple] = {}
+
+
+def _parse_symbol_cached(text: str, m: re.Match) -> tuple:
+    got = _PARSED.get(text)
+    if got is None:
+        if len(_PARSED) > 65536:
+            _PARSED.clear()
+        keys, tcode, issuers, year, party, alt = _parse_symbol(m)
+        got = _PARSED[text] = (tuple(keys), tcode, tuple(issuers), year, party, alt)
+    return got
+
+
+def _parse_symbol(m: re.Match) -> tuple[list[str], str, list[str], str | None, bool, str | None]:
     if m.group("pnum"):
         nums = [n.strip() for n in m.group("pnum").split(",")]
         t, body = canonical_code(m.group("ptype")), canonical_code(m.group("pbody"))
@@ -202,7 +222,7 @@ def read_mentions(view: str, matches, iso_date) -> list[Mention]:
             pos = known.end("who")
         elif iss and len(iss.group("who").split()) <= 16:
             raw_who = cut_issuer(iss.group("who"))
-            who = re.sub(r"\s+", " ", raw_who).strip() or None
+            who = " ".join(raw_who.split()) or None
             pos = iss.start("who") + len(raw_who)
             if not date:  # "... của Ủy ban nhân dân Thành phố ngày 20/6/2023"
                 d = _DATE.match(view, pos)
@@ -227,10 +247,11 @@ def _issuer_cut_re() -> re.Pattern:
     words = sorted(tables.type_words(), key=len, reverse=True)
     alt = "|".join(r"\s+".join(map(re.escape, w.split())) for w in words)
     return re.compile(
+        rf"(?=\s)(?:"                                             # every branch starts at a space
         rf"\s*\n\s*(?:Căn\s+cứ|Thực\s+hiện|Xét|Theo)\b"          # the next preamble clause
         rf"|\s+(?:và|-|–)\s+(?:(?:{alt})\b|[{LOWER}])"          # "... và Kế hoạch số", "... và bãi bỏ"
         rf"|\s+(?:{alt})\s+(?:s[ốỐ]\b|\d)"                      # another citation
-        rf"|\s+(?:chỉ|đều|cũng|vẫn)\b")
+        rf"|\s+(?:chỉ|đều|cũng|vẫn)\b)")
 
 
 def cut_issuer(who: str) -> str:
@@ -240,9 +261,15 @@ def cut_issuer(who: str) -> str:
     return re.sub(r"\s+(?:và|hoặc|-|–)\s*$", "", who)
 
 
+@functools.lru_cache(maxsize=4096)
 def _norm_word(w: str) -> str:
     w = re.sub(r"\s+", " ", w)
+    return _type_words_lower().get(w.lower(), w)
+
+
+@functools.cache
+def _type_words_lower() -> dict[str, str]:
+    out: dict[str, str] = {}
     for k in tables.type_words():
-        if k.lower() == w.lower():
-            return k
-    return w
+        out.setdefault(k.lower(), k)
+    return out

@@ -78,7 +78,7 @@ def _extract_text(raw: str, name: str) -> dict:
 
     # --- citations in the body and in the footnotes ------------------------------------------------
     body_mentions = citations.read_mentions(body, citations.find_symbols(body), metadata.iso_date)
-    note_mentions = citations.read_mentions(notes_view, citations.find_symbols(notes_view), metadata.iso_date)
+    note_mentions = citations.read_mentions(notes_view, _block_symbols(notes_view, blocks), metadata.iso_date)
     self_id = citations.ident(meta.number) if meta.number else None
     if meta.number_span:
         body_mentions = [m for m in body_mentions if not (m.sym_start == meta.number_span[0])]
@@ -211,6 +211,19 @@ def _extract_text(raw: str, name: str) -> dict:
                     for h in heads if h.kind in ("roman", "num", "article", "chapter")],
         "text": t.text,
     }
+
+
+def _block_symbols(view: str, blocks: list[tuple[int, int]]):
+    """Symbols of the footnote view, read only inside its blocks: the rest of the view is blank, and
+    a symbol cannot run across a block's end into blanks (it would need letters there)."""
+    merged: list[list[int]] = []
+    for s, e in sorted(blocks):
+        if merged and s <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    for s, e in merged:
+        yield from citations.find_symbols(view, s, e)
 
 
 def _guess_year(title: str) -> int | None:

@@ -46,7 +46,7 @@ def read_outline(body: str, lo: int = 0, hi: int | None = None) -> list[Heading]
     hi = len(body) if hi is None else hi
     out: list[Heading] = []
     for m in HEADING.finditer(body, lo, hi):
-        kind = next(k for k in ("roman", "article", "chapter", "num", "num1", "letter", "dash") if m.group(k))
+        kind = m.lastgroup  # the alternatives are one named group each, none nested
         label = m.group(kind).strip()
         if kind == "num1":
             kind = "num"
@@ -111,9 +111,12 @@ def heading_end(body: str, ts: int, hi: int) -> int:
             return line_end
         nxt_line_start = body.rfind("\n", 0, m.start()) + 1
         nxt_end = body.find("\n", m.start(), hi)
-        upper_run = _uppercase_heading(body[ts:line_end]) and _uppercase_heading(body[m.start():nxt_end if nxt_end > 0 else hi])
-        short = _head_only(body[ts:line_end])  # "2. Sở\nTư pháp": a unit name cut after its head word
-        if STRUCTURAL.match(body, nxt_line_start) or not (_continues(body[m.start()], body[m.start():m.start() + 20]) or upper_run or short):
+        if STRUCTURAL.match(body, nxt_line_start):
+            return line_end
+        if not (_continues(body[m.start()], body[m.start():m.start() + 20])
+                or (_uppercase_heading(body[ts:line_end])
+                    and _uppercase_heading(body[m.start():nxt_end if nxt_end > 0 else hi]))
+                or _head_only(body[ts:line_end])):  # "2. Sở\nTư pháp": a unit name cut after its head word
             return line_end
         if line.strip() == "" and pos != ts:
             return line_end

@@ -96,18 +96,45 @@ class Text:
         """The sentence around a span, read in the repaired view (footnote blocks skipped), kept
         within `bounds` (a footnote's own body) when given."""
         src = self.body if view is None else view
-        if bounds is not None:
-            src = src[: bounds[1]]
+        hi = len(src) if bounds is None else min(len(src), bounds[1])  # an end position, not a copy of the text
         lo = max(bounds[0] if bounds else 0, start - limit)
         left = lo
-        for m in _SENT_LEFT.finditer(src, lo, start):
+        m = last_sentence_break(src, lo, start)
+        if m:
             left = m.end() if m.group(0)[0] in ".;!?" else m.start() + 1 if m.group(0).strip() else m.end()
-        right = min(len(src), end + limit)
+        right = min(hi, end + limit)
         m = _SENT_RIGHT.search(src, end, right)
         left = max(left, bounds[0]) if bounds else left
         if m:
             right = m.end() if m.group(0)[0] in ".;!?" else m.start()
         return collapse(src[left:right])
+
+
+def last_sentence_break(src: str, lo: int, hi: int):
+    """The last match of _SENT_LEFT that `finditer(src, lo, hi)` would yield, found from the right.
+
+    Breaks are rare next to the characters that can start one (".;!?" and newlines), so each such
+    character is tried from `hi` backwards. A match never holds a newline but at its first character,
+    so a character is consumed by an earlier match only if the match from its own line's newline
+    covers it, and that newline always starts a fresh attempt."""
+    pos = hi
+    while True:
+        p = max(src.rfind(c, lo, pos) for c in _BREAK_CHARS)
+        if p < 0:
+            return None
+        m = _SENT_LEFT.match(src, p, hi)
+        if m and src[p] != "\n":
+            q = src.rfind("\n", lo, p)
+            if q >= 0:
+                mq = _SENT_LEFT.match(src, q, hi)
+                if mq and mq.end() > p:
+                    return mq
+        if m:
+            return m
+        pos = p
+
+
+_BREAK_CHARS = ".;!?\n"
 
 
 def blank(text: str, spans: list[tuple[int, int]]) -> str:
