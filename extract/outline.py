@@ -25,7 +25,7 @@ STRUCTURAL = re.compile(
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class Heading:
     kind: str  # roman | article | chapter | num | letter | dash
     label: str
@@ -146,11 +146,11 @@ def nest(headings: list[Heading], end: int) -> None:
             return (4, 0)
         return (5, 0)
 
-    stack: list[Heading] = []  # open headings, outermost first: each heading is pushed and popped once
+    stack: list[tuple[tuple[int, int], Heading]] = []  # open headings, outermost first: each pushed and popped once
     for h in headings:
         r = rank(h)
         h.level = r[0] * 10 + r[1]
         h.end = end
-        while stack and rank(stack[-1]) >= r:
-            stack.pop().end = h.start
-        stack.append(h)
+        while stack and stack[-1][0] >= r:
+            stack.pop()[1].end = h.start
+        stack.append((r, h))

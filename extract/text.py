@@ -47,6 +47,7 @@ class Text:
     masks: list[tuple[int, int, str]] = field(default_factory=list)
     _body: str | None = None
     _line_starts: list[int] | None = None
+    _breaks: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.text, self.to_raw = nfc_with_map(self.raw)
@@ -91,6 +92,13 @@ class Text:
             return start, end
         return self.to_raw[start], self.to_raw[end]
 
+    def _break_chars(self, src: str) -> list[int]:
+        """Where a sentence break may start in `src` (one scan per view, kept for the next sentence)."""
+        got = self._breaks.get(id(src))
+        if got is None or got[0] is not src:
+            got = self._breaks[id(src)] = (src, [m.start() for m in _BREAK_CHAR.finditer(src)])
+        return got[1]
+
     def sentence(self, start: int, end: int, view: str | None = None, limit: int = 600,
                  bounds: tuple[int, int] | None = None) -> str:
         """The sentence around a span, read in the repaired view (footnote blocks skipped), kept
@@ -99,7 +107,7 @@ class Text:
         hi = len(src) if bounds is None else min(len(src), bounds[1])  # an end position, not a copy of the text
         lo = max(bounds[0] if bounds else 0, start - limit)
         left = lo
-        m = last_sentence_break(src, lo, start)
+        m = last_sentence_break(src, lo, start, self._break_chars(src))
         if m:
             left = m.end() if m.group(0)[0] in ".;!?" else m.start() + 1 if m.group(0).strip() else m.end()
         right = min(hi, end + limit)
@@ -110,18 +118,21 @@ class Text:
         return collapse(src[left:right])
 
 
-def last_sentence_break(src: str, lo: int, hi: int):
+def last_sentence_break(src: str, lo: int, hi: int, cands: list[int] | None = None):
     """The last match of _SENT_LEFT that `finditer(src, lo, hi)` would yield, found from the right.
 
     Breaks are rare next to the characters that can start one (".;!?" and newlines), so each such
     character is tried from `hi` backwards. A match never holds a newline but at its first character,
     so a character is consumed by an earlier match only if the match from its own line's newline
     covers it, and that newline always starts a fresh attempt."""
-    pos = hi
+    if cands is None:
+        cands = [m.start() for m in _BREAK_CHAR.finditer(src, lo, hi)]
+    i = bisect.bisect_left(cands, hi)
     while True:
-        p = max(src.rfind(c, lo, pos) for c in _BREAK_CHARS)
-        if p < 0:
+        i -= 1
+        if i < 0 or cands[i] < lo:
             return None
+        p = cands[i]
         m = _SENT_LEFT.match(src, p, hi)
         if m and src[p] != "\n":
             q = src.rfind("\n", lo, p)
@@ -131,10 +142,9 @@ def last_sentence_break(src: str, lo: int, hi: int):
                     return mq
         if m:
             return m
-        pos = p
 
 
-_BREAK_CHARS = ".;!?\n"
+_BREAK_CHAR = re.compile(r"[.;!?\n]")
 
 
 def blank(text: str, spans: list[tuple[int, int]]) -> str:
