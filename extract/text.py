@@ -21,22 +21,40 @@ def collapse(s: str) -> str:
 
 
 def nfc_with_map(raw: str) -> tuple[str, list[int] | None]:
-    """NFC text plus, only when NFC changed something, a map from NFC offsets to raw offsets."""
+    """NFC text plus, only when NFC changed something, a map from NFC offsets to raw offsets.
+
+    Each base character is normalised with the combining marks that follow it. Only the segments
+    that can change (a mark follows, or the character alone is not NFC) are visited, so a long text
+    with a few stray marks costs a scan, not a Python step per character."""
     if unicodedata.is_normalized("NFC", raw):
         return raw, None
+    chars = set(raw)
+    marks = "".join(sorted(c for c in chars if unicodedata.combining(c)))
+    singles = "".join(sorted(c for c in chars if not unicodedata.combining(c) and unicodedata.normalize("NFC", c) != c))
+    alts = []
+    if marks:
+        alts.append(f"[^{_cls(marks)}]?[{_cls(marks)}]+")
+    if singles:
+        alts.append(f"[{_cls(singles)}]")
     out: list[str] = []
     to_raw: list[int] = []
-    i, n = 0, len(raw)
-    while i < n:
-        j = i + 1
-        while j < n and unicodedata.combining(raw[j]):
-            j += 1
+    pos = 0
+    for m in re.finditer("|".join(alts), raw, re.S) if alts else ():
+        i, j = m.span()
+        out.append(raw[pos:i])
+        to_raw.extend(range(pos, i))
         seg = unicodedata.normalize("NFC", raw[i:j])
         out.append(seg)
         to_raw.extend([i] * len(seg))
-        i = j
-    to_raw.append(n)
+        pos = j
+    out.append(raw[pos:])
+    to_raw.extend(range(pos, len(raw)))
+    to_raw.append(len(raw))
     return "".join(out), to_raw
+
+
+def _cls(chars: str) -> str:
+    return "".join(re.escape(c) for c in chars)
 
 
 @dataclass

@@ -98,3 +98,42 @@ def test_link_same_blocks_compare_only_likely_pairs_but_find_the_same_documents(
     assert same == {"a.txt": "b.txt", "b.txt": "a.txt", "c.txt": "a.txt", "d.txt": "b.txt", "e.txt": None}
     d = next(r for r in recs if r["file"] == "d.txt")
     assert d["document"]["same_as"] != "a.txt"  # two stated numbers that differ are never the same document
+
+
+def _spec_nfc(raw: str):
+    """The specification of nfc_with_map: one step per character."""
+    import unicodedata
+    if unicodedata.is_normalized("NFC", raw):
+        return raw, None
+    out, to_raw, i, n = [], [], 0, len(raw)
+    while i < n:
+        j = i + 1
+        while j < n and unicodedata.combining(raw[j]):
+            j += 1
+        seg = unicodedata.normalize("NFC", raw[i:j])
+        out.append(seg)
+        to_raw.extend([i] * len(seg))
+        i = j
+    to_raw.append(n)
+    return "".join(out), to_raw
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_nfc_with_map_matches_the_per_character_loop(seed):
+    from extract.text import nfc_with_map
+    rnd = random.Random(seed)
+    # Vietnamese tone and vowel marks, a singleton (Ω sign), a composition exclusion (Devanagari qa),
+    # Hangul jamo, characters special inside a regex class
+    pieces = ["a", "e", "o", "u", "Đ", "ế", " ", "\n", "\u0301", "\u0300", "\u0303", "\u0309", "\u0323", "\u0302",
+              "\u0306", "\u031b", "\u2126", "\u0958", "\u1100", "\u1161", "\u0344", "\u212b", "[", "]", "\\", "^", "-"]
+    for _ in range(20000):
+        s = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12)))
+        assert nfc_with_map(s) == _spec_nfc(s), s
+
+
+def test_nfc_with_map_on_real_text_in_nfd():
+    import unicodedata
+    from extract.text import nfc_with_map
+    for text in _real_texts()[:8]:
+        nfd = unicodedata.normalize("NFD", text)
+        assert nfc_with_map(nfd) == _spec_nfc(nfd)
