@@ -77,27 +77,40 @@ def _rstrip(text: str, s: int, e: int) -> int:
 #   after a word and one space, before punctuation "văn bản hướng dẫn 11."           -> kind 2
 #   in brackets "[1]" (saved web pages)                                               -> kind 3
 _DIGITS = re.compile(r"\d+")
-_LETTER = re.compile(r"[^\W\d_]")
-_WORD = re.compile(r"\w")
 _CLOSERS = "”\"’)"
 _PUNCT_WS = re.compile(r"[.,;:]\s")
 
 
 def marker_candidates(body: str):
-    """(digits start, digits, kind) for every place a footnote marker may stand, left to right."""
+    """(digits start, digits, kind) for every place a footnote marker may stand, left to right.
+    String tests come first: most digit runs are dates and numbers that fail them at once."""
+    size = len(body)
     for m in _DIGITS.finditer(body):
         s, e = m.span()
         n = e - s
-        prev = body[s - 1] if s else ""
         if n <= 3:
-            if prev == " " and s >= 2 and _LETTER.match(body, s - 2) and _PUNCT_WS.match(body, e):
-                yield s, m.group(), 2
-            elif prev == "[" and body.startswith("]", e):
-                yield s, m.group(), 3
-            elif prev and (_LETTER.match(prev) or (prev in _CLOSERS and s >= 2 and _LETTER.match(body, s - 2))):
+            if not s:
+                continue
+            prev = body[s - 1]
+            if prev == " ":
+                if e < size and body[e] in ".,;:" and s >= 2 and _is_letter(body[s - 2]) and _PUNCT_WS.match(body, e):
+                    yield s, m.group(), 2
+            elif prev == "[":
+                if e < size and body[e] == "]":
+                    yield s, m.group(), 3
+            elif _is_letter(prev) or (prev in _CLOSERS and s >= 2 and _is_letter(body[s - 2])):
                 yield s, m.group(), 1
-        elif 5 <= n <= 7 and body[s:s + 2] in ("19", "20") and not (prev and _WORD.match(prev)):
+        elif 5 <= n <= 7 and body[s:s + 2] in ("19", "20") and not (s and _is_word(body[s - 1])):
             yield s + 4, m.group()[4:], 1
+
+
+def _is_letter(c: str) -> bool:
+    """What the pattern class [^\\W\\d_] holds: word characters that are not decimal digits."""
+    return c.isalnum() and not c.isdecimal()
+
+
+def _is_word(c: str) -> bool:
+    return c.isalnum() or c == "_"
 
 
 def find_markers(t: Text, notes: list[Footnote], symbol_spans: list[tuple[int, int, int | None]]) -> None:

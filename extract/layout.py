@@ -50,10 +50,11 @@ def _blank_around(text: str, s: int, e: int) -> bool:
 def footnote_blocks(t: Text) -> list[tuple[int, int]]:
     """Spans of page-bottom footnote areas: from a separator line to the next page start."""
     text, out = t.text, []
-    # every place a block can end, found once (a search per separator would be quadratic)
-    bounds = sorted({m.start() for pat in (_PAGE_START, _PAGE_NUMBER, _GAP) for m in pat.finditer(text)})
+    bounds: list[int] | None = None
     last_end = -1
     for m in _SEPARATOR.finditer(text):
+        if bounds is None:  # every place a block can end, found once (a search per separator would be quadratic)
+            bounds = sorted({m.start() for pat in (_PAGE_START, _PAGE_NUMBER, _GAP) for m in pat.finditer(text)})
         if m.start() < last_end:  # blocks never overlap: a separator inside a block is part of it
             continue
         nxt = text.find("\n", m.end())
@@ -77,6 +78,8 @@ _BRACKET_BODY = re.compile(r"^[ \t|]*\[(\d{1,3})\]", re.M)
 def _bracket_block(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Saved web pages put footnotes at the end as "[1] ...", "[2] ...": from the last "[1]" whose
     bodies follow in order to the end of the text."""
+    if "[1]" not in text:  # a quick test before the line scan: most texts have no bracket footnotes
+        return []
     starts = [m for m in _BRACKET_BODY.finditer(text) if m.group(1) == "1"]
     for first in reversed(starts):
         if any(a <= first.start() < b for a, b in taken):

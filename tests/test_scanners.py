@@ -49,7 +49,7 @@ def test_marker_candidates_match_the_pattern_on_real_text():
 def test_marker_candidates_match_the_pattern_on_random_strings(seed):
     rnd = random.Random(seed)
     pieces = ["a", "Đ", "ế", "1", "2", "0", "9", "19", "20", "2024", "năm ", " ", "\n", "[", "]", ".", ",", ";", ":",
-              "”", '"', "’", ")", "_", "²", "١", "QĐ-UBND"]
+              "”", '"', "’", ")", "_", "²", "١", "½", "\u0301", "\u00a0", "QĐ-UBND"]
     for _ in range(20000):
         s = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 12)))
         assert list(marker_candidates(s)) == _spec_markers(s), s
