@@ -65,7 +65,6 @@ class Text:
     masks: list[tuple[int, int, str]] = field(default_factory=list)
     _body: str | None = None
     _line_starts: list[int] | None = None
-    _breaks: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.text, self.to_raw = nfc_with_map(self.raw)
@@ -110,13 +109,6 @@ class Text:
             return start, end
         return self.to_raw[start], self.to_raw[end]
 
-    def _break_chars(self, src: str) -> list[int]:
-        """Where a sentence break may start in `src` (one scan per view, kept for the next sentence)."""
-        got = self._breaks.get(id(src))
-        if got is None or got[0] is not src:
-            got = self._breaks[id(src)] = (src, [m.start() for m in _BREAK_CHAR.finditer(src)])
-        return got[1]
-
     def sentence(self, start: int, end: int, view: str | None = None, limit: int = 600,
                  bounds: tuple[int, int] | None = None) -> str:
         """The sentence around a span, read in the repaired view (footnote blocks skipped), kept
@@ -125,7 +117,7 @@ class Text:
         hi = len(src) if bounds is None else min(len(src), bounds[1])  # an end position, not a copy of the text
         lo = max(bounds[0] if bounds else 0, start - limit)
         left = lo
-        m = last_sentence_break(src, lo, start, self._break_chars(src))
+        m = last_sentence_break(src, lo, start)
         if m:
             left = m.end() if m.group(0)[0] in ".;!?" else m.start() + 1 if m.group(0).strip() else m.end()
         right = min(hi, end + limit)
@@ -136,30 +128,29 @@ class Text:
         return collapse(src[left:right])
 
 
-def last_sentence_break(src: str, lo: int, hi: int, cands: list[int] | None = None):
+def last_sentence_break(src: str, lo: int, hi: int):
     """The last match of _SENT_LEFT that `finditer(src, lo, hi)` would yield, found from the right.
 
-    Breaks are rare next to the characters that can start one (".;!?" and newlines), so each such
-    character is tried from `hi` backwards. A match never holds a newline but at its first character,
-    so a character is consumed by an earlier match only if the match from its own line's newline
-    covers it, and that newline always starts a fresh attempt."""
-    if cands is None:
-        cands = [m.start() for m in _BREAK_CHAR.finditer(src, lo, hi)]
-    i = bisect.bisect_left(cands, hi)
+    Only the characters that can start a break (".;!?" and newlines) are tried, from `hi` backwards
+    in windows that double in size: a break is usually a few words away. A match never holds a
+    newline but at its first character, so a character is consumed by an earlier match only if the
+    match from its own line's newline covers it, and that newline always starts a fresh attempt."""
+    top, width = hi, 64
     while True:
-        i -= 1
-        if i < 0 or cands[i] < lo:
+        a = max(lo, top - width)
+        for c in reversed([c.start() for c in _BREAK_CHAR.finditer(src, a, top)]):
+            m = _SENT_LEFT.match(src, c, hi)
+            if m and src[c] != "\n":
+                q = src.rfind("\n", lo, c)
+                if q >= 0:
+                    mq = _SENT_LEFT.match(src, q, hi)
+                    if mq and mq.end() > c:
+                        return mq
+            if m:
+                return m
+        if a == lo:
             return None
-        p = cands[i]
-        m = _SENT_LEFT.match(src, p, hi)
-        if m and src[p] != "\n":
-            q = src.rfind("\n", lo, p)
-            if q >= 0:
-                mq = _SENT_LEFT.match(src, q, hi)
-                if mq and mq.end() > p:
-                    return mq
-        if m:
-            return m
+        top, width = a, width * 2
 
 
 _BREAK_CHAR = re.compile(r"[.;!?\n]")
