@@ -50,9 +50,7 @@ def read_outline(body: str, lo: int = 0, hi: int | None = None) -> list[Heading]
         label = m.group(kind).strip()
         if kind == "num1":
             kind = "num"
-        ts = m.end()
-        while ts < hi and body[ts] in " \t":
-            ts += 1
+        ts = _HSPACE.match(body, m.end(), hi).end()
         if ts < hi and body[ts] == "\n":  # "1.\nCông tác tham mưu": the title is on the next line
             nxt = _NONSPACE.search(body, ts, hi)
             ts = nxt.start() if nxt else ts
@@ -124,6 +122,7 @@ def heading_end(body: str, ts: int, hi: int) -> int:
 
 
 _NONSPACE = re.compile(r"\S")
+_HSPACE = re.compile(r"[ \t]*")
 _STOP = re.compile(r"[.:](?=\s|$)")
 _NUMBERS = re.compile(r"[\d.]+")
 _PLACE = re.compile(r"(?:Thành phố|Tỉnh|Hồ Chí Minh|Hà Nội)\b")

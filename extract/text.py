@@ -166,7 +166,7 @@ def blank(text: str, spans: list[tuple[int, int]]) -> str:
         if e <= s:
             continue
         parts.append(text[pos:s])
-        parts.append("\n".join(" " * len(piece) for piece in text[s:e].split("\n")))
+        parts.append("\n".join(map(" ".__mul__, map(len, text[s:e].split("\n")))))
         pos = e
     parts.append(text[pos:])
     return "".join(parts)
