@@ -8,6 +8,7 @@ import re
 
 from . import tables
 from .citations import Mention
+from .text import scan_back
 
 _CLAUSE = re.compile(r"^[ \t|]*(?P<k>Căn\s+cứ|CĂN\s+CỨ|Trên\s+cơ\s+sở|Thực\s+hiện|THỰC\s+HIỆN|Triển\s+khai|Xét|XÉT|Theo\s+đề\s+nghị|Theo)\b", re.M)
 _SEGMENT_END = re.compile(r";|\.(?=\s)|:(?=\s*\n)|\n[ \t]*[-+•][ \t]")
@@ -120,21 +121,33 @@ def segment_verb(view: str, seg_start: int, m: Mention) -> str | None:
     """The verb before a head citation in its own segment ("Thực hiện Quyết định ..."); items of a
     list after a colon ("thay thế các Quyết định: ...; ...") take the verb that introduces the list."""
     seg_start = max(seg_start, m.start - 1500)  # a clause verb stands within a sentence's reach
-    lo, breaks = seg_start, []
-    for brk in _SEGMENT_END.finditer(view, seg_start, m.start):
-        lo = brk.end()
-        breaks.append(brk)
+    last = last_segment_end(view, seg_start, m.start)
+    lo = last.end() if last else seg_start
     seg = view[lo:m.start]
     verb, vend = last_verb_at(seg)
     if verb and _names_other_document(seg[vend:]):
         return None
-    if verb is None and breaks and breaks[-1].group(0) == ";":
+    if verb is None and last and last.group(0) == ";":
         colon = view.rfind(":", max(seg_start, m.start - 1500), lo)
         if colon > 0 and not re.search(r"\.(?=\s)", view[colon:lo]):
             start = max(seg_start, view.rfind(";", 0, colon) + 1)
             dot = [x.end() for x in re.finditer(r"\.(?=\s)", view[start:colon])]
             verb = last_verb(view[start + (dot[-1] if dot else 0):colon])
     return verb
+
+
+_SEGMENT_CHAR = re.compile(r"[;.:\n]")
+
+
+def last_segment_end(view: str, lo: int, hi: int):
+    """The last match `_SEGMENT_END.finditer(view, lo, hi)` would yield, found from the right: each
+    match starts at one of ";.:" or a newline and consumes no other of them, so every position
+    where the pattern matches is a match of the scan."""
+    for c in scan_back(view, lo, hi, _SEGMENT_CHAR):
+        m = _SEGMENT_END.match(view, c, hi)
+        if m:
+            return m
+    return None
 
 
 def trailing_repeal(view: str, m: Mention) -> bool:

@@ -128,29 +128,33 @@ class Text:
         return collapse(src[left:right])
 
 
+def scan_back(src: str, lo: int, hi: int, char: re.Pattern):
+    """Positions in [lo, hi) where the one-character pattern `char` matches, right to left, read in
+    windows that double in size: what is sought is usually a few words back."""
+    top, width = hi, 64
+    while top > lo:
+        a = max(lo, top - width)
+        yield from reversed([m.start() for m in char.finditer(src, a, top)])
+        top, width = a, width * 2
+
+
 def last_sentence_break(src: str, lo: int, hi: int):
     """The last match of _SENT_LEFT that `finditer(src, lo, hi)` would yield, found from the right.
 
-    Only the characters that can start a break (".;!?" and newlines) are tried, from `hi` backwards
-    in windows that double in size: a break is usually a few words away. A match never holds a
+    Only the characters that can start a break (".;!?" and newlines) are tried. A match never holds a
     newline but at its first character, so a character is consumed by an earlier match only if the
     match from its own line's newline covers it, and that newline always starts a fresh attempt."""
-    top, width = hi, 64
-    while True:
-        a = max(lo, top - width)
-        for c in reversed([c.start() for c in _BREAK_CHAR.finditer(src, a, top)]):
-            m = _SENT_LEFT.match(src, c, hi)
-            if m and src[c] != "\n":
-                q = src.rfind("\n", lo, c)
-                if q >= 0:
-                    mq = _SENT_LEFT.match(src, q, hi)
-                    if mq and mq.end() > c:
-                        return mq
-            if m:
-                return m
-        if a == lo:
-            return None
-        top, width = a, width * 2
+    for c in scan_back(src, lo, hi, _BREAK_CHAR):
+        m = _SENT_LEFT.match(src, c, hi)
+        if m and src[c] != "\n":
+            q = src.rfind("\n", lo, c)
+            if q >= 0:
+                mq = _SENT_LEFT.match(src, q, hi)
+                if mq and mq.end() > c:
+                    return mq
+        if m:
+            return m
+    return None
 
 
 _BREAK_CHAR = re.compile(r"[.;!?\n]")

@@ -137,3 +137,19 @@ def test_nfc_with_map_on_real_text_in_nfd():
     for text in _real_texts()[:8]:
         nfd = unicodedata.normalize("NFD", text)
         assert nfc_with_map(nfd) == _spec_nfc(nfd)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_last_segment_end_matches_finditer(seed):
+    from extract.relations import _SEGMENT_END, last_segment_end
+    rnd = random.Random(seed)
+    pieces = [";", ".", ":", "\n", " ", "\t", "-", "+", "•", "a", "1", "\n- ", "\n\t• ", ": \n", ". "]
+    for _ in range(20000):
+        s = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 20)))
+        lo = rnd.randint(0, len(s))
+        hi = rnd.randint(lo, len(s))
+        last = None
+        for m in _SEGMENT_END.finditer(s, lo, hi):
+            last = m
+        got = last_segment_end(s, lo, hi)
+        assert (last and (last.span(), last.group(0))) == (got and (got.span(), got.group(0))), (s, lo, hi)
