@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -126,6 +127,22 @@ def _check_version(conn: sqlite3.Connection, path) -> int:
     return v
 
 
+def _set_wal(conn: sqlite3.Connection, timeout: float = WRITE_TIMEOUT) -> None:
+    """Switch a new store to WAL, waiting out a concurrent opener: SQLite answers a journal-mode
+    change that races another connection with SQLITE_BUSY at once, without its busy handler."""
+    deadline = time.monotonic() + timeout
+    pause = 0.005
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL").fetchone()
+            return
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) and "busy" not in str(e) or time.monotonic() > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.2)
+
+
 class Store:
     """Write side: open (creating if needed) and ingest records in one transaction."""
 
@@ -142,7 +159,7 @@ class Store:
             _check_version(self.conn, self.path)
             # WAL: a reader never waits for an ingest, nor sees half of one; an ingest killed midway
             # leaves uncommitted frames that the next opener ignores. The mode is stored in the file.
-            self.conn.execute("PRAGMA journal_mode=WAL")
+            _set_wal(self.conn)
             self.conn.execute(f"PRAGMA synchronous={SYNCHRONOUS}")
         except sqlite3.Error as e:
             self.conn.close()

@@ -554,6 +554,30 @@ def test_two_builds_at_once_both_succeed_and_ingest_once(tmp_path):
     assert integrity(db) == "ok" and stats_json(db)["sources"] == 7
 
 
+def _open_store_at(path: str, barrier) -> None:
+    from kg.store import Store
+    barrier.wait()
+    Store(path).close()  # raises StoreError (exit code 1) when the open loses the race
+
+
+def test_two_openers_of_a_new_store_both_succeed(tmp_path):
+    # Two connections that switch a new store to WAL at the same moment: SQLite answers one of them
+    # SQLITE_BUSY at once (deadlock avoidance, no busy handler), so two `kg build` on a new store
+    # failed one run in three with "database is locked" until the open retried the switch.
+    import multiprocessing
+    ctx = multiprocessing.get_context("fork")
+    for i in range(24):
+        db = str(tmp_path / f"kg{i}.sqlite")
+        barrier = ctx.Barrier(2)
+        procs = [ctx.Process(target=_open_store_at, args=(db, barrier)) for _ in range(2)]
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join(60)
+        assert [p.exitcode for p in procs] == [0, 0], f"round {i}"
+        assert sqlite3.connect(db).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
 def _group_members(pgid: int) -> list[int]:
     out = []
     for p in Path("/proc").iterdir():
