@@ -3,6 +3,7 @@ halves, 'trước ngày'); conditional or ongoing deadlines ('sau khi ...', 'th�
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 
 ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
@@ -14,8 +15,12 @@ _MONTH = re.compile(rf"tháng\s+(\d{{1,2}})\s*(?:/|năm\s+){_Y}", re.I)
 _MONTH_RANGE = re.compile(rf"tháng\s+(\d{{1,2}})\s*(?:đến|-|–)\s*(?:hết\s+)?tháng\s+(\d{{1,2}})\s*(?:/|năm\s+){_Y}", re.I)
 _YEAR = re.compile(rf"(?:năm\s+|^|\s|-|–)({_Y[1:-1]})(?!\d)", re.I)
 CONDITIONAL = re.compile(r"^\s*(?:sau khi|khi|ngay sau|thường xuyên|hằng năm|hàng năm|liên tục|định kỳ)", re.I)
+_QUARTER_NUMBER = re.compile(r"\b(?:IV|I{1,3}|[1-4])\b")
+_BEFORE = re.compile(r"trước\s+(?:ngày\s+)?\d", re.I)
+_FROM = re.compile(r"\btừ\s*(?:ngày\s*)?$", re.I)
 
 
+@functools.lru_cache(maxsize=16384)  # the same deadlines ("Quý IV năm 2024") recur in task after task
 def period(text: str | None, default_year: int | None = None) -> tuple[str | None, str | None]:
     if not text or CONDITIONAL.search(text):
         return None, None
@@ -31,7 +36,7 @@ def period(text: str | None, default_year: int | None = None) -> tuple[str | Non
         year = int(m.group(3)) if m.group(3) else default_year
         if not year:
             continue
-        qs = [q for q in re.findall(r"\b(?:IV|I{1,3}|[1-4])\b", m.group(0).split("năm")[0]) if q]
+        qs = [q for q in _QUARTER_NUMBER.findall(m.group(0).split("năm")[0]) if q]
         for q in qs:
             n = ROMAN.get(q.upper()) or int(q)
             add(f"{year}-{3 * n - 2:02d}-01", _month_end(year, 3 * n), m.span())
@@ -40,14 +45,14 @@ def period(text: str | None, default_year: int | None = None) -> tuple[str | Non
         if year:
             first = m.group(1).lower() == "đầu"
             add(f"{year}-01-01" if first else f"{year}-07-01", f"{year}-06-30" if first else f"{year}-12-31", m.span())
-    before = re.search(r"trước\s+(?:ngày\s+)?\d", text, re.I)
+    before = _BEFORE.search(text)
     for m in _DATE.finditer(text):
         if _inside(m.span(), covered):
             continue
         d, mo, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
         if 1 <= mo <= 12 and 1 <= d <= 31:
             iso = f"{y}-{mo:02d}-{d:02d}"
-            if re.search(r"\btừ\s*(?:ngày\s*)?$", text[:m.start()], re.I):
+            if _FROM.search(text, 0, m.start()):
                 add(iso, None, m.span())  # "Từ 01/7/2025": a start with no end
             else:
                 add(iso if not before else None, iso, m.span())

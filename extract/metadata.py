@@ -9,16 +9,22 @@ from dataclasses import dataclass, field
 from . import citations, tables, units
 from .letters import LOWER, UPPER
 from .text import Text, collapse
+from .trie import alternation
 
 _PREAMBLE_START = re.compile(r"^[ \t|]*(?:Căn\s+cứ|CĂN\s+CỨ|Thực\s+hiện|Xét|Theo\s+đề\s+nghị|Theo|Kính\s+gửi|Triển\s+khai|Trên\s+cơ\s+sở)\b", re.M)
 _AUTHORITY = re.compile(r"^[ \t]*(?:CHỦ TỊCH|ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|BỘ TRƯỞNG|THỦ TƯỚNG|HỘI ĐỒNG NHÂN DÂN|"
                         r"CHÍNH PHỦ|GIÁM ĐỐC|THỐNG ĐỐC|TỔNG CỤC TRƯỞNG|CỤC TRƯỞNG|QUỐC HỘI|ỦY BAN THƯỜNG VỤ)\b"
                         r"(?![^\n]*\b(?:VỀ|CỦA|NGÀY)\b)[^\n]{0,80}$", re.M)
-_DATE_LINE = re.compile(r"(?P<place>[^\n,|:]{2,50}),\s*ngày\s*(?P<d>\d{1,2})\s*tháng\s*(?P<m>\d{1,2})\s*năm\s*(?P<y>(?:19|20)\d{2})")
+_DATE_TAIL = r",\s*ngày\s*(?P<d>\d{1,2})\s*tháng\s*(?P<m>\d{1,2})\s*năm\s*(?P<y>(?:19|20)\d{2})"
+_DATE_LINE = re.compile(r"(?P<place>[^\n,|:]{2,50})" + _DATE_TAIL)
 _NUMBER = re.compile(r"\b[Ss][ốỐ]\s*:\s*(?=\d)|(?:^|\n|\|)[ \t]*S[ốỐ][ \t]+(?=\d)")
 _NATIONAL = re.compile(r"C[ỘO]NG\s+H[ÒO]A\s+X[ÃA]\s+H[ỘO]I", re.I)
+_LOWER = re.compile(r"[a-zà-ỹđ]")
+_YEAR_END = re.compile(r"\d{4}\s*$")
+_SO = re.compile(r"\s*S[ỐO]\b")
 
 
+@functools.lru_cache(maxsize=4096)  # every citation's date goes through here
 def iso_date(y, m, d) -> str | None:
     try:
         y, m, d = int(y), int(m), int(d)
@@ -29,11 +35,27 @@ def iso_date(y, m, d) -> str | None:
     return None
 
 
+_DATE_COMMA = re.compile(_DATE_TAIL)
+
+
+def _date_line(body: str, lo: int, hi: int) -> re.Match | None:
+    """_DATE_LINE.search(body, lo, hi) found from its comma rather than tried at every position: the place
+    before the comma is the 2-50 characters back to the previous line break, comma, bar or colon; the
+    first comma with room for a place gives the leftmost match (returned without its place group)."""
+    for m in _DATE_COMMA.finditer(body, lo, hi):
+        c = m.start()
+        back = max(lo, c - 51)
+        place_start = max(lo, c - 50, *(body.rfind(ch, back, c) + 1 for ch in "\n,|:"))
+        if c - place_start >= 2:
+            return m
+    return None
+
+
 @functools.cache
 def _heading_re() -> re.Pattern:
-    names = sorted({dt.name for dt in tables.doc_types().values()} | set(tables.type_words().values()), key=len, reverse=True)
-    alt = "|".join(r"\s+".join(re.escape(w.upper()) for w in n.split()) for n in names)
-    return re.compile(rf"(?:^|(?<=\s))(?P<h>{alt})(?=\s|$)", re.M)
+    """A type name in capitals standing alone: after a blank or at a line start, before a blank or a line end."""
+    alt = alternation([n.upper() for n in _type_names()], sep=r"\s+", not_after=r"\S")
+    return re.compile(rf"(?P<h>{alt})(?=\s|$)", re.M)
 
 
 @dataclass
@@ -67,9 +89,9 @@ def read_meta(t: Text, web_title: tuple[int, int] | None) -> Meta:
     for m in _heading_re().finditer(head_zone):
         line_start = head_zone.rfind("\n", 0, m.start()) + 1
         before = head_zone[line_start:m.start()]
-        if re.search(r"[a-zà-ỹđ]", before) and not re.search(r"\d{4}\s*$", before):
+        if _LOWER.search(before) and not _YEAR_END.search(before):
             continue
-        if re.match(r"\s*S[ỐO]\b", head_zone[m.end():m.end() + 5]) or _NATIONAL.search(head_zone[m.start():m.end() + 20]):
+        if _SO.match(head_zone[m.end():m.end() + 5]) or _NATIONAL.search(head_zone[m.start():m.end() + 20]):
             continue
         h = m
         break
@@ -77,7 +99,7 @@ def read_meta(t: Text, web_title: tuple[int, int] | None) -> Meta:
         hs, he = start + h.start(), start + h.end()
         meta.heading_span = (hs, he)
         name = collapse(h.group("h"))
-        meta.doc_type = next((n for n in _type_names() if n.upper() == name), name.capitalize())
+        meta.doc_type = _type_by_caps().get(name, name.capitalize())
         meta.header_end = hs
     num = _NUMBER.search(body, start, start + 3000)
     if num and (not h or num.start() < meta.heading_span[0] + 300):
@@ -89,7 +111,7 @@ def read_meta(t: Text, web_title: tuple[int, int] | None) -> Meta:
             if not meta.doc_type:
                 meta.doc_type = citations.type_name(tcode, issuers, year)
     zone_end = meta.heading_span[0] if meta.heading_span else start + 2500
-    dl = _DATE_LINE.search(body, start, max(zone_end, start) + 400)
+    dl = _date_line(body, start, max(zone_end, start) + 400)
     if dl:
         meta.issued_date = iso_date(dl.group("y"), dl.group("m"), dl.group("d"))
     _issuer_from_header(meta, body, start, zone_end)
@@ -112,20 +134,38 @@ def _type_names() -> list[str]:
     return sorted({dt.name for dt in tables.doc_types().values()} | set(tables.type_words().values()), key=len, reverse=True)
 
 
+@functools.cache
+def _type_by_caps() -> dict[str, str]:
+    """A type name as printed in capitals -> the name (the first listed, if two print alike)."""
+    out: dict[str, str] = {}
+    for n in _type_names():
+        out.setdefault(n.upper(), n)
+    return out
+
+
+_RULES = re.compile(r"[-|_=]{2,}|\|")
+_LOWER_WORD = re.compile(r"[a-zà-ỹđ]{3,}")
+
+
+@functools.cache
+def _header_heads_re() -> re.Pattern:
+    heads = "|".join(re.escape(k) for k in tables.header_heads())
+    return re.compile(rf"(?<![^\s])(?:{heads})(?=\s|$)")
+
+
 def _issuer_from_header(meta: Meta, body: str, start: int, zone_end: int) -> None:
     nat = _NATIONAL.search(body, start, start + 3000)
     if not nat:
         return
     header = body[start:nat.start()]
-    header = re.sub(r"[-|_=]{2,}|\|", " ", header)
+    header = _RULES.sub(" ", header)
     header = collapse(header)
-    if not header or re.search(r"[a-zà-ỹđ]{3,}", header):
+    if not header or _LOWER_WORD.search(header):
         return
     loc = units._loc_re().search(header)
     if loc:
         meta.locality = units.locality_of(loc.group("n"))
-    heads = "|".join(re.escape(k) for k in tables.header_heads())
-    starts = [m.start() for m in re.finditer(rf"(?<![^\s])(?:{heads})(?=\s|$)", header)]
+    starts = [m.start() for m in _header_heads_re().finditer(header)]
     if not starts:
         return
     parts = [header[a:b].strip() for a, b in zip(starts, starts[1:] + [len(header)])]
@@ -137,24 +177,38 @@ def _issuer_from_header(meta: Meta, body: str, start: int, zone_end: int) -> Non
     meta.issuer_span = (at, nat.start()) if at >= 0 else None
 
 
+_PLACE_PREFIX = re.compile(r"(?:Thành phố|thành phố|tỉnh|Tỉnh|TP\.?)\s*$")
+
+
 def locality_by_frequency(body: str):
     """The place a header-less document belongs to: the place it names most often."""
     counts = collections.Counter()
     for m in units._loc_name_re().finditer(body, 0, min(len(body), 60000)):
         loc = units.locality_of(m.group("n"))
-        prefixed = re.search(r"(?:Thành phố|thành phố|tỉnh|Tỉnh|TP\.?)\s*$", body[max(0, m.start() - 12):m.start()])
-        if loc and (len(m.group("n")) > 4 or prefixed):
+        if loc and (len(m.group("n")) > 4 or _PLACE_PREFIX.search(body[max(0, m.start() - 12):m.start()])):
             counts[loc.name] += 1
     if not counts:
         return None
     return units.locality_of(counts.most_common(1)[0][0])
 
 
+_VV = re.compile(r"\bV/[vV]\s*[:.]?\s*")
+_VV_PREFIX = re.compile(r"^(?:V/[vV]|VỀ VIỆC)\s*[:.]?\s*")
+_NONBLANK = re.compile(r"\S")
+_NEXT_LINE = re.compile(r"\n[ \t]*(\S[^\n]*)")
+_LOWER2 = re.compile(r"[a-zđ]{2}")
+# where a title ends: the preamble, an authority line, the first section or article, a table rule, or
+# (for a letter without a type heading) its place-and-date line; one pass finds the first of them
+_TITLE_ENDS = (_PREAMBLE_START.pattern, _AUTHORITY.pattern, r"^[ \t]*(?:[IVX]+\.|Điều\s+1\b|Chương\s+I\b)", r"^[ \t]*\|[ \t]*$")
+_TITLE_END = re.compile("|".join(f"(?:{p})" for p in _TITLE_ENDS), re.M)
+_TITLE_END_UNDATED = re.compile("|".join(f"(?:{p})" for p in _TITLE_ENDS + (_DATE_LINE.pattern,)), re.M)
+
+
 def _title(meta: Meta, body: str, start: int) -> None:
     if meta.heading_span:
         ts = meta.heading_span[1]
     else:
-        vv = re.search(r"\bV/[vV]\s*[:.]?\s*", body[start:start + 3000])
+        vv = _VV.search(body[start:start + 3000])
         if not vv:
             return
         ts = start + vv.end()
@@ -162,25 +216,24 @@ def _title(meta: Meta, body: str, start: int) -> None:
     first_line_end = body.find("\n", ts + 1)
     first_line_end = len(body) if first_line_end < 0 else first_line_end
     if not body[ts:first_line_end].strip():
-        first_line_end = body.find("\n", re.compile(r"\S").search(body, ts).start() if re.compile(r"\S").search(body, ts) else ts)
+        nonblank = _NONBLANK.search(body, ts)
+        first_line_end = body.find("\n", nonblank.start() if nonblank else ts)
     candidates = [len(body), ts + 1200]
-    for pat in (_PREAMBLE_START, _AUTHORITY, re.compile(r"^[ \t]*(?:[IVX]+\.|Điều\s+1\b|Chương\s+I\b)", re.M),
-                re.compile(r"^[ \t]*\|[ \t]*$", re.M), _DATE_LINE if not meta.heading_span else re.compile(r"$^")):
-        m = pat.search(body, first_line_end, ts + 1500)
-        if m:
-            candidates.append(m.start())
+    m = (_TITLE_END if meta.heading_span else _TITLE_END_UNDATED).search(body, first_line_end, ts + 1500)
+    if m:
+        candidates.append(m.start())
     te = min(candidates)
     # a title printed in capitals ends where running text in mixed case begins ("... TỈNH ĐẮK LẮK / Thời gian qua, ...")
     if _is_caps(body[ts:first_line_end]):
-        for ln in re.finditer(r"\n[ \t]*(\S[^\n]*)", body[ts:te]):
-            if not _is_caps(ln.group(1)) and re.search(r"[a-zđ]{2}", ln.group(1)):
+        for ln in _NEXT_LINE.finditer(body[ts:te]):
+            if _LOWER2.search(ln.group(1)) and not _is_caps(ln.group(1)):
                 te = ts + ln.start()
                 break
     raw = body[ts:te]
     if not meta.heading_span:
         raw = raw.split("\n\n")[0] if "\n\n" in raw.strip() else raw
     title = collapse(raw).strip(" .;:")
-    title = re.sub(r"^(?:V/[vV]|VỀ VIỆC)\s*[:.]?\s*", "", title) if not meta.heading_span else title
+    title = _VV_PREFIX.sub("", title) if not meta.heading_span else title
     meta.title = title
     meta.title_span = (ts, ts + len(raw.rstrip()))
 
@@ -194,8 +247,8 @@ def _national(issuer: str | None) -> bool:
 
 
 def _is_caps(s: str) -> bool:
-    letters = [c for c in s if c.isalpha()]
-    return len(letters) >= 3 and sum(c.isupper() for c in letters) / len(letters) > 0.8
+    letters = list(filter(str.isalpha, s))
+    return len(letters) >= 3 and sum(map(str.isupper, letters)) / len(letters) > 0.8
 
 
 def _issuer_from_promulgation(meta: Meta, body: str) -> None:
@@ -215,34 +268,71 @@ def _issuer_from_promulgation(meta: Meta, body: str) -> None:
 
 @functools.cache
 def _signer_re() -> re.Pattern:
-    alts = "|".join(re.escape(u) for u, _ in tables.signer_titles())
-    firsts = "".join(sorted({u[0] for u, _ in tables.signer_titles()}))
-    return re.compile(rf"(?=[{firsts}])(?<![A-ZĐÀ-Ỹ])(?P<t>{alts})(?![A-ZĐÀ-Ỹ])")
+    alts = alternation([u for u, _ in tables.signer_titles()], not_after="[A-ZĐÀ-Ỹ]")
+    return re.compile(rf"(?P<t>{alts})(?![A-ZĐÀ-Ỹ])")
 
 
 _NAME = re.compile(rf"(?P<n>(?:[{UPPER}][{LOWER}]+[ \t]){{1,4}}[{UPPER}][{LOWER}]+)[ \t\xa0]*(?=\n|\||$)")
+_BLANKS = re.compile(r"[\s|]*")
+_RECIPIENTS = re.compile(r"N[ơƠ]i\s+nh[ậẬ]n\s*:?")
+_RECIPIENT_ITEM = re.compile(r"\n[ \t|]*[-+•][ \t]*")
+_CAPS_END = re.compile(r"[A-ZĐ]{3,}\s*$")
+_PURPOSE = re.compile(r"\s*\((?:để|đề nghị)[^)]*\)?")
+_CAPS_LINE = re.compile(r"(?:GIÁM ĐỐC|CHỦ TỊCH|[A-ZĐÀ-Ỹ .]+)")
+_FILED = re.compile(r"^Lưu\s*:?\s*", re.I)
+_FILED_END = re.compile(r"\.\s|\s{2,}|\s(?=[A-ZĐ]{2,}\s[A-ZĐ]{2,})")
+
+
+def _signers(body: str, lo: int, hi: int) -> list[tuple[re.Match, re.Match]]:
+    """The signer titles starting in [lo, hi) with a name under them, lo a line start. A title never
+    spans a line break, so a scan from a line start finds what a scan of the whole text finds there,
+    and one stopping a title's length past hi finds the same titles before hi."""
+    out = []
+    for m in _signer_re().finditer(body, lo, min(len(body), hi + _signer_reach())):
+        if m.start() >= hi:
+            break
+        after = body[m.end():m.end() + 250]
+        nm = _NAME.match(after, _BLANKS.match(after).end())
+        if nm:
+            out.append((m, nm))
+    return out
+
+
+@functools.cache
+def _signer_reach() -> int:
+    """How far past its start a title's match can look: its length and the character after it."""
+    return max(len(u) for u, _ in tables.signer_titles()) + 1
+
+
+def _last_signer(body: str, lo: int, hi: int) -> tuple[re.Match, re.Match] | None:
+    """The last signer title starting in [lo, hi): the signature closes a document, so it is sought
+    backwards from hi, in stretches of growing length."""
+    step = 1024
+    while hi > lo:
+        start = _line_start(body, max(lo, hi - step))
+        found = [c for c in _signers(body, start, hi) if c[0].start() >= lo]
+        if found:
+            return found[-1]
+        hi, step = start, 2 * step
+    return None
+
+
+def _line_start(body: str, pos: int) -> int:
+    return body.rfind("\n", 0, pos) + 1
 
 
 def _signature(meta: Meta, t: Text) -> None:
     """The signature block: the last title line ("KT. CHỦ TỊCH / PHÓ CHỦ TỊCH") with a name under it,
     nearest to "Nơi nhận" (annexes after the signature have blocks of their own)."""
     body = t.body
-    nr = re.search(r"N[ơƠ]i\s+nh[ậẬ]n\s*:?", body)
-    cands = []
-    for m in _signer_re().finditer(body):
-        after = body[m.end():m.end() + 250]
-        nm = _NAME.match(re.sub(r"^[\s|]+", "", after))
-        if not nm:
-            continue
-        # a title with a later title line right below belongs to the same block; keep the lowest one
-        cands.append((m, nm))
-    if not cands:
-        return
+    nr = _RECIPIENTS.search(body)
+    pick = None
     if nr:
-        near = [c for c in cands if abs(c[0].start() - nr.start()) < 3000]
-        pick = max(near, key=lambda c: c[0].start()) if near else cands[-1]
-    else:
-        pick = cands[-1]
+        # a title with a later title line right below belongs to the same block; keep the lowest one
+        pick = _last_signer(body, max(0, nr.start() - 2999), nr.start() + 3000)
+    pick = pick or _last_signer(body, 0, len(body))
+    if not pick:
+        return
     m, nm = pick
     title = dict(tables.signer_titles())[m.group("t")]
     meta.signer_title = title
@@ -254,17 +344,17 @@ def _signature(meta: Meta, t: Text) -> None:
         meta.closing_start = min(meta.closing_start, nr.start()) if nr.start() > len(body) * 0.4 else meta.closing_start
         block = body[nr.end(): nr.end() + 2000]
         # a recipient line wrapped onto the next line continues it ("- Phòng GDĐT quận, huyện, T/p Thủ Đức (để\n\nthực hiện);")
-        items = re.split(r"(?:^|\n)[ \t|]*[-+•][ \t]*", block)[1:]
+        items = _RECIPIENT_ITEM.split("\n" + block)[1:]  # the block's start is a line start too
         for line in items:
             line = collapse(line)
-            if re.search(r"[A-ZĐ]{3,}\s*$", line) and len(line) > 60:
+            if len(line) > 60 and _CAPS_END.match(line, len(line) - 3):  # a collapsed line ends with its last letter
                 line = line.split("  ")[0]
-            line = re.sub(r"\s*\((?:để|đề nghị)[^)]*\)?", "", line).strip(" ;.|")
-            if not line or re.fullmatch(r"(?:GIÁM ĐỐC|CHỦ TỊCH|[A-ZĐÀ-Ỹ .]+)", line):
+            line = (_PURPOSE.sub("", line) if "(để" in line or "(đề nghị" in line else line).strip(" ;.|")
+            if not line or _CAPS_LINE.fullmatch(line):
                 break
             if line.startswith(("Lưu", "LƯU")):
-                codes = re.sub(r"^Lưu\s*:?\s*", "", line, flags=re.I)
-                codes = re.split(r"\.\s|\s{2,}|\s(?=[A-ZĐ]{2,}\s[A-ZĐ]{2,})", codes)[0]
+                codes = _FILED.sub("", line)
+                codes = _FILED_END.split(codes, 1)[0]
                 meta.drafting_units = [c.strip() for c in re.split(r"[,;]", codes) if c.strip() and c.strip() != "VT"]
                 break
             meta.recipients.append(line)

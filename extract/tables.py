@@ -73,8 +73,11 @@ def abbreviations() -> dict[str, str]:
     return {row[0]: row[1] for row in read_tsv("abbreviations.tsv")}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Locality:
+    """One object per place (localities() is read once), so identity is equality; hashing by identity
+    keeps the lookups of the unit caches keyed on a locality in C."""
+
     name: str
     kind: str  # city | province
     aliases: tuple[str, ...]

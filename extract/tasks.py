@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import deadlines, tables, units
+from .lines import AtLineStart
 from .outline import STRUCTURAL, Heading
 from .text import collapse
 
@@ -28,26 +29,29 @@ class Task:
 
 
 @functools.cache
-def _field_re() -> re.Pattern:
+def _field_re() -> tuple[AtLineStart, dict[str, str]]:
     """A field line: a label and a colon. Long labels ("Đơn vị chủ trì tham mưu phối hợp X:") may carry
-    more words and wrap once; short ones ("Chủ trì:", "Thời hạn:") must meet their colon at once."""
-    alts = []
+    more words and wrap once; short ones ("Chủ trì:", "Thời hạn:") must meet their colon at once.
+    Returns the pattern and the role of each label group."""
+    alts, roles, firsts = [], {}, set()
     for i, (labels, role) in enumerate(tables.task_fields()):
+        firsts |= {_first_letter(lab) for lab in labels.split("|")}
         strong = [lab for lab in labels.split("|") if lab.startswith(("Đơn vị", "Cơ quan"))]
         weak = [lab for lab in labels.split("|") if lab not in strong]
         if strong:
             alts.append(rf"(?P<r{i}s>{'|'.join(strong)})[^:\n]{{0,80}}?(?:\s*\n\s*[^:\n]{{0,40}}?)?")
         if weak:
             alts.append(rf"(?P<r{i}w>{'|'.join(weak)})[^:\n]{{0,15}}?")
-    return re.compile(r"^[ \t]*(?:[-+•–][ \t]*|[a-zđ]\)[ \t]*)?(?:" + "|".join(alts) + r")[ \t]*:[ \t]*", re.M | re.I)
+        roles[f"r{i}s"] = roles[f"r{i}w"] = role
+    # a lookahead on the labels' first letters lets most lines fail at once
+    first = f"(?=[{''.join(sorted(firsts))}])" if None not in firsts else ""
+    line = r"[ \t]*(?:[-+•–][ \t]*|[a-zđ]\)[ \t]*)?" + first + "(?:" + "|".join(alts) + r")[ \t]*:[ \t]*"
+    return AtLineStart(line, re.I), roles
 
 
-def _role_of(m: re.Match) -> str:
-    groups = m.groupdict()
-    for i, (_, role) in enumerate(tables.task_fields()):
-        if groups.get(f"r{i}s") or groups.get(f"r{i}w"):
-            return role
-    return "content"
+def _first_letter(label: str) -> str | None:
+    """The letter a label (a regex) must begin with, when it plainly begins with one."""
+    return label[0].lower() if label[:1].isalpha() and label[1:2] not in ("?", "*", "{") else None
 
 
 TITLE_LIMIT = 120
@@ -63,15 +67,18 @@ def short_title(title: str) -> str:
 
 def fields_in(body: str, lo: int, hi: int) -> list[tuple[str, int, int, str]]:
     """(role, value start, value end, value text) of the field lines in [lo, hi)."""
-    found = list(_field_re().finditer(body, lo, hi))
+    if body.find(":", lo, hi) < 0:  # every field has its colon
+        return []
+    pattern, roles = _field_re()
+    # (line start, value start, role); exactly one label group takes part in a match
+    found = [(start, m.end(), roles[m.lastgroup]) for start, m in pattern.finditer(body, lo, hi)]
     out = []
-    for i, m in enumerate(found):
-        vs = m.end()
-        ve = found[i + 1].start() if i + 1 < len(found) else hi
+    for i, (_, vs, role) in enumerate(found):
+        ve = found[i + 1][0] if i + 1 < len(found) else hi
         nxt = STRUCTURAL.search(body, vs, ve)  # a dash item or sub-heading after the value ends it
         if nxt:
             ve = nxt.start()
-        out.append((_role_of(m), vs, ve, collapse(body[vs:ve])))
+        out.append((role, vs, ve, collapse(body[vs:ve])))
     return out
 
 
@@ -95,29 +102,28 @@ def read_tasks(body: str, sections: list[Heading], items: list[Heading], ctx) ->
     return out
 
 
+_WORD3 = re.compile(r"[^\W\d_]{3,}")
+
+
 def _section_tasks(body: str, sec: Heading, items: list[Heading], ctx) -> list[Task]:
     if not items:
         return []
     items = sorted((h for h in items if not h.title.startswith(tables.non_task_titles())), key=lambda h: h.start)
     # items are in text order: an item's first child, if any, is the next item (linear, not quadratic)
-    own_ends = {id(h): (nxt.start if nxt is not None and nxt.start < h.end else h.end)
-                for h, nxt in zip(items, items[1:] + [None])}
-    has_child = {id(h): nxt is not None and h.start < nxt.start < h.end and nxt.depth > h.depth
-                 for h, nxt in zip(items, items[1:] + [None])}
-    has_fields = {id(h): bool([f for f in fields_in(body, h.title_end, own_ends[id(h)]) if f[0] != "content"]) for h in items}
-    any_fields = any(has_fields.values())
+    nexts = items[1:] + [None]
+    own_ends = [nxt.start if nxt is not None and nxt.start < h.end else h.end for h, nxt in zip(items, nexts)]
+    has_child = [nxt is not None and h.start < nxt.start < h.end and nxt.depth > h.depth for h, nxt in zip(items, nexts)]
+    fields = [fields_in(body, h.title_end, own_end) for h, own_end in zip(items, own_ends)]
+    has_fields = [any(f[0] != "content" for f in flds) for flds in fields]
+    any_fields = any(has_fields)
     tasks = []
-    for h in items:
-        children = has_child[id(h)]
-        own_end = own_ends[id(h)]
-        own_text = body[h.title_end:own_end].strip()
+    for h, own_end, children, flds, with_fields in zip(items, own_ends, has_child, fields, has_fields):
         if any_fields:
-            if not has_fields[id(h)]:
+            if not with_fields:
                 continue
-        elif children and not re.search(r"[^\W\d_]{3,}", own_text):
+        elif children and not _WORD3.search(body, h.title_end, own_end):
             continue
         t = Task(h.label, short_title(h.title), h.start, h.end)
-        flds = fields_in(body, h.title_end, own_end)
         for role, vs, ve, value in flds:
             if role in ("lead", "support", "executor"):
                 names = units.split_units(value)
@@ -147,16 +153,22 @@ def _drop_parent_qualifier(names: list[str], ctx) -> list[str]:
 _INLINE = re.compile(r"(?:^|\n|[.;]\s)[ \t]*(?:[-+•][ \t]*)?(?:Tăng cường\s+|Chủ động\s+)?[Pp]hối hợp(?:[^.;:\n]{0,40}?\bvới)?\s+(?P<u>(?:Sở|Trung tâm|Ban|Phòng|Văn phòng|Bộ|Ủy ban|UBND|Hội|Công đoàn|Đại học|Viện|Cục)\s[^.;:]{2,200})")
 
 
+_LINE_END = re.compile(r"\n[ \t]*$")
+_PURPOSE_VERB = re.compile(r"\s(?:triển khai|trong|để|nhằm|xây dựng|thực hiện|tổ chức|nghiên cứu)\s")
+
+
 def _inline_support(body: str, lo: int, hi: int, title_end: int) -> list[list[str]]:
     out = []
+    if body.find("hối hợp", lo, hi) < 0:  # every match holds "[Pp]hối hợp"
+        return out
     for m in _INLINE.finditer(body, lo, hi):
         before = body[lo:m.start() + 1].rstrip()
-        if before and before[-1] not in ".:" and m.start() > lo + 2 and not re.search(r"\n[ \t]*$", body[lo:m.start() + 1]):
+        if before and before[-1] not in ".:" and m.start() > lo + 2 and not _LINE_END.search(body, lo, m.start() + 1):
             continue
         prev = body[max(lo, m.start() - 300):m.start() + 1].rstrip()
         if prev and prev[-1] not in ".:" and not _is_item_start(body, m.start(), title_end):
             continue
-        seg = re.split(r"\s(?:triển khai|trong|để|nhằm|xây dựng|thực hiện|tổ chức|nghiên cứu)\s", collapse(m.group("u")))[0]
+        seg = _PURPOSE_VERB.split(collapse(m.group("u")), 1)[0]
         seg = seg.replace("(", ", ").replace(")", "")
         names = [n for n in units.split_units(seg) if units.is_unit(n) and n[:1].isupper()]
         if names:
@@ -193,12 +205,16 @@ class Responsibility:
 _SUBJECT = re.compile(r"^[ \t]*(?:[-+•–][ \t]*)?(?P<u>[^\n]{3,160}?)(?=\s+[-–]\s+(?=[a-zđ])|\s+(?:chủ trì|có trách nhiệm|là cơ quan|phối hợp|chịu trách nhiệm)\b|[:;,.]|\n|$)")
 
 
+_ASK = re.compile(r"^(?:Đề nghị|Giao)\s+")
+_SUBJECT_END = re.compile(r"\s+[-–]\s+(?=[a-zđ])|[:;.]")
+
+
 def read_responsibilities(body: str, sec: Heading, items: list[Heading], ctx) -> list[Responsibility]:
     out: list[Responsibility] = []
     sub = [h for h in items if sec.start < h.start < sec.end and h.kind in ("num",) and h.depth == 1]
     if sub:
         for h in sub:
-            names = [n for n in units.split_units(units.trim(re.sub(r"^(?:Đề nghị|Giao)\s+", "", h.title))) if units.is_unit(n)]
+            names = [n for n in units.split_units(units.trim(_ASK.sub("", h.title))) if units.is_unit(n)]
             if not names:
                 first = body[h.title_end:h.end]
                 m = _SUBJECT.search(first.lstrip("\n "))
@@ -212,7 +228,7 @@ def read_responsibilities(body: str, sec: Heading, items: list[Heading], ctx) ->
         m = _SUBJECT.match(h.title)
         if m and units.is_unit(m.group("u")) and m.group("u")[:1].isupper():
             # "- Ủy ban nhân dân các xã, phường có trách nhiệm ...": the subject runs to its verb, commas included
-            subject = units.trim(re.split(r"\s+[-–]\s+(?=[a-zđ])|[:;.]", h.title)[0])
+            subject = units.trim(_SUBJECT_END.split(h.title, 1)[0])
             for n in units.split_units(subject):
                 if units.is_unit(n):
                     out.append(Responsibility(ctx.canon(n), None, h.start, h.end, n))
@@ -230,12 +246,17 @@ _HEADER_ROLES = [
 ]
 
 
+_ROMAN = re.compile(r"[IVXLC]+")
+_NUMBER = re.compile(r"\d+(?:\.\d+)*")
+_DIGITS = re.compile(r"\d+")
+
+
 def read_table_tasks(body: str, ctx) -> list[Task]:
     """Rows of flattened tables whose header names a lead unit column."""
     tasks: list[Task] = []
-    heads = list(_TABLE_HEAD.finditer(body))
-    for k, hm in enumerate(heads):
-        cells = _cells(body, hm.start(), heads[k + 1].start() if k + 1 < len(heads) else len(body))
+    heads = [start for start, _ in _TABLE_HEAD.finditer(body)]
+    for k, head in enumerate(heads):
+        cells = _cells(body, head, heads[k + 1] if k + 1 < len(heads) else len(body))
         header, rows = _rows(cells)
         roles = []
         for text, _, _ in header:
@@ -248,8 +269,8 @@ def read_table_tasks(body: str, ctx) -> list[Task]:
         for row in rows:
             vals = {roles[i]: row[i] for i in range(min(len(row), len(roles))) if roles[i]}
             label = vals.get("label", ("", 0, 0))[0]
-            if re.fullmatch(r"[IVXLC]+", label) or (label and not re.fullmatch(r"\d+(?:\.\d+)*", label)):
-                group = label if re.fullmatch(r"[IVXLC]+", label) else group
+            if _ROMAN.fullmatch(label) or (label and not _NUMBER.fullmatch(label)):
+                group = label if _ROMAN.fullmatch(label) else group
                 continue
             if not label or "title" not in vals:
                 continue
@@ -267,8 +288,9 @@ def read_table_tasks(body: str, ctx) -> list[Task]:
     return tasks
 
 
-_PIPE_LINE = re.compile(r"^[ \t]*\|[ \t]*$", re.M)
-_TABLE_HEAD = re.compile(r"^(?:STT|TT|Số TT)[ \t]*\n\|", re.M)
+_PIPE_LINE = AtLineStart(r"[ \t]*\|[ \t]*$", re.M)
+_TABLE_HEAD = AtLineStart(r"(?:STT|TT|Số TT)[ \t]*\n\|")
+_BLANK_LINES = re.compile(r"\s*\n\s*\n")
 
 
 def _cells(body: str, start: int, stop: int) -> list[tuple[str, int, int]]:
@@ -277,15 +299,14 @@ def _cells(body: str, start: int, stop: int) -> list[tuple[str, int, int]]:
     out = []
     limit = min(len(body), stop)
     cell_start = start
-    for m in _PIPE_LINE.finditer(body, start, limit):
-        s = m.start()
+    for s, m in _PIPE_LINE.finditer(body, start, limit):
         text = collapse(body[cell_start:s])
         out.append((text, cell_start, s))
         cell_start = m.end() + 1
         if cell_start >= limit:
             break
-        nxt = body[cell_start: cell_start + 400]
-        if not nxt.strip() or re.match(r"\s*\n\s*\n", nxt) and "|" not in nxt[:200]:
+        if not body[cell_start: cell_start + 400].strip() or _BLANK_LINES.match(body, cell_start, cell_start + 400) \
+                and body.find("|", cell_start, cell_start + 200) < 0:
             break
     return out
 
@@ -313,7 +334,7 @@ def _numbering_restarts(rows, roles) -> bool:
         return False
     li = roles.index("label")
     for r in rows:
-        if li < len(r) and re.fullmatch(r"\d+", r[li][0]):
+        if li < len(r) and _DIGITS.fullmatch(r[li][0]):
             if r[li][0] in seen:
                 return True
             seen.add(r[li][0])
