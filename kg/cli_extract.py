@@ -1,7 +1,11 @@
-"""`kg extract` and `kg eval`: records in the gold format, and their scores against a gold folder."""
+"""`kg extract` and `kg eval`: records in the gold format, and their scores against a gold folder;
+and the extraction side of `kg build`: files to records (or to their digests, kg/digest.py) in
+worker processes, streamed to the caller in input order."""
 from __future__ import annotations
 
+import collections
 import concurrent.futures
+import hashlib
 import json
 import os
 import sys
@@ -10,11 +14,13 @@ from pathlib import Path
 import click
 
 from extract.decode import InputError
+from extract.document import SCHEMA_VERSION as EXTRACT_VERSION
 from extract.document import extract_file
-from extract.same import link_same
 from extract import scoring
 
+from .digest import digest
 from .inputs import iter_inputs
+from extract.same import link_same
 
 
 class Skipped(click.ClickException):
@@ -42,6 +48,10 @@ def _extract_one(path: Path) -> tuple[str, object]:
 
 
 PARALLEL_MIN_FILES = 64
+# files per task handed to a worker, and tasks in flight per worker: workers run ahead of the
+# consumer by a bounded window, so results never pile up in memory
+CHUNK = 8
+AHEAD = 4
 
 
 def default_workers() -> int:
@@ -50,6 +60,59 @@ def default_workers() -> int:
     if env.isdigit() and int(env) > 0:
         return int(env)
     return max(1, min(os.cpu_count() or 1, 8))
+
+
+def _run_chunk(fn, items: list) -> list[tuple[str, object]]:
+    return [fn(item) for item in items]
+
+
+def _digest_one(path: Path) -> tuple[str, object]:
+    """One file -> ("ok", (summary, facts, packed record)) or ("skip", problem): extraction and
+    the store's per-record work, both where the record is (a worker, for large inputs)."""
+    status, value = _extract_one(path)
+    return (status, digest(value)) if status == "ok" else (status, value)
+
+
+def _digest_unless_stored(job: tuple[Path, tuple | None]) -> tuple[str, object]:
+    """_digest_one, or ("stored", (sha256, version)) when the store already holds this very file
+    from this extraction version (same bytes): its record would be the stored one, so it is not
+    extracted again."""
+    path, stored = job
+    if stored is not None:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            pass  # extraction reports it
+        else:
+            same = (hashlib.sha256(data).hexdigest(), EXTRACT_VERSION)
+            if same == tuple(stored):
+                return "stored", same
+    return _digest_one(path)
+
+
+def iter_results(items: list, fn, workers: int):
+    """(item, status, value) of fn(item) for every item, in input order, as soon as each is ready.
+    Large inputs go to worker processes that run a bounded window ahead of the caller, so the
+    caller's work on one result overlaps the extraction of the next ones."""
+    if workers <= 1 or len(items) < PARALLEL_MIN_FILES:
+        for item in items:
+            yield (item, *fn(item))
+        return
+    chunks = [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
+    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, initializer=_worker_init) as pool:
+        pending: collections.deque = collections.deque()
+        nxt = 0
+        try:
+            while pending or nxt < len(chunks):
+                while nxt < len(chunks) and len(pending) < workers * AHEAD:
+                    pending.append((chunks[nxt], pool.submit(_run_chunk, fn, chunks[nxt])))
+                    nxt += 1
+                chunk, fut = pending.popleft()
+                for item, (status, value) in zip(chunk, fut.result()):
+                    yield item, status, value
+        finally:
+            for _chunk, fut in pending:
+                fut.cancel()
 
 
 def extract_many(paths, progress: bool = False, workers: int | None = None) -> tuple[list[dict], list[tuple[str, str]]]:
@@ -61,18 +124,47 @@ def extract_many(paths, progress: bool = False, workers: int | None = None) -> t
     records = []
     show = progress and len(files) > 20 and sys.stderr.isatty()
     with click.progressbar(length=len(files), label="extract", file=sys.stderr) if show else NullBar() as bar:
-        if workers > 1 and len(files) >= PARALLEL_MIN_FILES:
-            with concurrent.futures.ProcessPoolExecutor(max_workers=workers, initializer=_worker_init) as pool:
-                results = pool.map(_extract_one, files, chunksize=16)
-                for f, (status, value) in zip(files, results):
-                    _collect(f, status, value, records, bad)
-                    bar.update(1)
-        else:
-            for f in files:
-                _collect(f, *_extract_one(f), records, bad)
-                bar.update(1)
+        for f, status, value in iter_results(files, _extract_one, workers):
+            _collect(f, status, value, records, bad)
+            bar.update(1)
     link_same(records)
     return records, bad
+
+
+class ExtractionFailed(Exception):
+    """Extraction itself failed (a bug, not a bad input): nothing may be written."""
+
+
+class DigestStream:
+    """The digests (kg.digest) of every readable input, in input order, for `Store.ingest_digests`.
+
+    Inputs skipped on the way are added to `bad` and reported on stderr (one line each) as soon as
+    the last file is read, before the store is written. With `stored` ({file name: (sha256,
+    extraction version)} of a store), a file the store holds unchanged is not extracted: its item
+    is a summary that names it, with no facts (the store uses what it has)."""
+
+    def __init__(self, paths, progress: bool = False, workers: int | None = None, stored: dict | None = None):
+        self.files, self.bad = iter_inputs(paths)
+        self.workers = default_workers() if workers is None else max(1, workers)
+        self.progress = progress
+        self.stored = stored or {}
+
+    def __iter__(self):
+        show = self.progress and len(self.files) > 20 and sys.stderr.isatty()
+        jobs = [(f, self.stored.get(f.name)) for f in self.files]
+        try:
+            with click.progressbar(length=len(self.files), label="extract", file=sys.stderr) if show else NullBar() as bar:
+                for (f, _), status, value in iter_results(jobs, _digest_unless_stored, self.workers):
+                    if status == "ok":
+                        yield value
+                    elif status == "stored":
+                        yield {"file": f.name, "sha256": value[0], "version": value[1], "stored": True}, None, None
+                    else:
+                        self.bad.append((str(f), value))
+                    bar.update(1)
+        except Exception as e:  # a bug in extraction must not leave a half-told story: nothing is written
+            raise ExtractionFailed(f"{type(e).__name__}: {e}") from e
+        report_skipped(self.bad)
 
 
 def _collect(f, status, value, records, bad) -> None:

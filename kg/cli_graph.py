@@ -18,11 +18,11 @@ import queries as Q
 from queries.backend import Ambiguous, BadQuery, NotFound, QueryError
 
 from . import render
-from .cli_extract import extract_many, report_skipped
+from .cli_extract import DigestStream, ExtractionFailed
 from .identity import lookup_norm
 from .neo4j_backend import ServerError
 from .neo4j_options import backend_options, open_server_backend, server_error
-from .store import COLUMNS, DEFAULT_DB, SqliteBackend, Store, StoreError
+from .store import DEFAULT_DB, SqliteBackend, Store, StoreError
 
 
 class Failure(click.ClickException):
@@ -87,6 +87,28 @@ def query_command(f):
 
 # --- build -----------------------------------------------------------------------------------------
 
+class _StoreBar:
+    """The "ghi kho" progress bar, one step per document written (the count is known only once
+    the sources are grouped); nothing without a TTY."""
+
+    def __init__(self):
+        self.bar = None
+        self.done = 0
+
+    def update(self, done: int, total: int) -> None:
+        if not sys.stderr.isatty():
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="ghi kho", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.done)
+        self.done = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
 @click.command("build")
 @click.argument("paths", nargs=-1, type=click.Path())
 @db_option
@@ -95,23 +117,22 @@ def query_command(f):
 def build_cmd(ctx, paths, db, as_json):
     """Nạp tệp hoặc thư mục (mặc định corpus/) vào kho; tệp không đổi được bỏ qua."""
     paths = paths or ("corpus",)
+    bar = _StoreBar()
     try:
-        records, bad = extract_many(paths, progress=True)
-    except Exception as e:  # a bug in extraction must not leave a half-told story: one line, no store write
-        raise Failure(f"trích xuất thất bại, kho giữ nguyên: {type(e).__name__}: {e}") from None
-    report_skipped(bad)
-    tty = sys.stderr.isatty()
-    try:
+        # records stream from the extraction workers into the store (inputs it holds unchanged are
+        # not extracted again); the write transaction opens once the last one is in
         with Store(Path(db) if db else DEFAULT_DB) as store:
-            if tty:
-                with click.progressbar(length=len(COLUMNS), label="ghi kho", file=sys.stderr) as bar:
-                    res = store.ingest(records, progress=lambda _t: bar.update(1))
-            else:
-                res = store.ingest(records)
+            stream = DigestStream(paths, progress=True, stored=store.stored_sources())
+            res = store.ingest_digests(stream, link=True, progress=bar.update)
+    except ExtractionFailed as e:
+        raise Failure(f"trích xuất thất bại, kho giữ nguyên: {e}") from None
     except StoreError as e:
         raise StoreFailure(str(e)) from None
     except sqlite3.Error as e:
         raise StoreFailure(f"lỗi ghi kho: {e}") from None
+    finally:
+        bar.close()
+    bad = stream.bad
     b = SqliteBackend(Path(db) if db else DEFAULT_DB)
     try:
         s = b.counts()

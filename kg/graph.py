@@ -1,153 +1,64 @@
-"""Records -> graph rows (nodes and edges with evidence), and the networkx view of a store.
+"""Source digests -> graph rows (nodes and edges with evidence), and the networkx view of a store.
 
-`build(records)` is pure: the store persists what it returns, and any other backend could load the
-same rows. Node ids carry their kind ("doc:", "task:", "resp:", "fn:", "unit:", "person:") so one
-edge table serves every relation; display keys (what users see and type) live beside them."""
+Node ids carry their kind ("doc:", "task:", "resp:", "fn:", "unit:", "person:") so one edge table
+serves every relation; display keys (what users see and type) live beside them.
+
+Identity is global (a new source can resolve, merge or disambiguate documents that other sources
+cite), so the rows are built in two steps. The global step works on the small summaries of every
+source (kg/digest.py): grouping sources into documents, resolving references, display keys,
+documents and aliases. The per-document step then reads each document's spilled facts, in the
+order of document ids, and emits its rows; only units and persons are gathered over the whole run.
+`Plan(summaries).rows(...)` sends the rows to a sink (the store batches them into SQLite) and yields
+the search items as it goes; `build(records)` is the same rules on records held in memory,
+returning every row."""
 from __future__ import annotations
 
-import json
 import functools
+import json
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Callable, Iterator, Protocol
 
 from extract import tables
-from extract import units as units_mod
 from extract.units import fold
 
-from .identity import (SourceGroup, group_sources, ident, key_id, lookup_norm, qualify_labels,
-                       resolve_references, year_of, ffold)
+from .digest import REL, Ref, digest, document_evidence, evidence
+from .identity import SourceGroup, group_sources, ident, lookup_norm, resolve_references, year_of
 
-REL = {"based_on": "BASED_ON", "implements": "IMPLEMENTS", "cites": "CITES", "amends": "AMENDS",
-       "replaces": "REPLACES", "repeals": "REPEALS", "guides": "GUIDES"}
-ROLE_REL = {"lead": "LEADS", "support": "SUPPORTS", "executor": "EXECUTES"}
-# where the clearest sentence for a relation usually is; a web page title mixes header lines in
-REGION_PREF = {"preamble": 0, "purpose": 1, "body": 2, "title": 3, "closing": 4, "header": 5, "footnote": 6,
-               "webtitle": 9}
 EDGE_KINDS = ("BASED_ON", "IMPLEMENTS", "CITES", "CITES_IN_FOOTNOTE", "AMENDS", "REPLACES", "REPEALS",
               "GUIDES", "HAS_TASK", "LEADS", "SUPPORTS", "EXECUTES", "HAS_RESPONSIBILITY", "RESPONSIBLE_FOR",
               "ISSUED_BY", "SIGNED_BY", "HAS_FOOTNOTE", "SENT_TO", "PART_OF")
 
-
-def collapse(s: str | None) -> str:
-    return re.sub(r"\s+", " ", s or "").strip()
-
-
-@dataclass
-class GraphRows:
-    sources: list[dict] = field(default_factory=list)
-    documents: list[dict] = field(default_factory=list)
-    aliases: set = field(default_factory=set)
-    tasks: list[dict] = field(default_factory=list)
-    responsibilities: list[dict] = field(default_factory=list)
-    footnotes: list[dict] = field(default_factory=list)
-    units: list[dict] = field(default_factory=list)
-    unit_aliases: list[dict] = field(default_factory=list)
-    persons: list[dict] = field(default_factory=list)
-    edges: list[dict] = field(default_factory=list)
-    refs: list[dict] = field(default_factory=list)
-    mentions: list[dict] = field(default_factory=list)
-    search: list[dict] = field(default_factory=list)
+# the rows of each table, in column order
+COLUMNS = {
+    "documents": ("id", "key", "number", "ident", "doc_type", "title", "issuer", "issued_date", "year", "in_corpus",
+                  "ambiguous", "signer", "signer_title", "locality", "candidates"),
+    "tasks": ("id", "doc_id", "key", "label", "title", "deadline", "deadline_start", "deadline_end", "file", "start",
+              "end", "ord"),
+    "responsibilities": ("id", "doc_id", "key", "label", "unit_id", "title", "file", "start", "end", "ord"),
+    "footnotes": ("id", "doc_id", "key", "n", "anchor", "text", "file", "start", "end"),
+    "units": ("id", "name", "parent_id"),
+    "unit_aliases": ("unit_id", "alias", "folded"),
+    "persons": ("id", "name", "title", "body"),
+    "edges": ("src", "dst", "rel", "implied", "via", "file", "start", "end", "sentence"),
+    "refs": ("citing", "target", "key", "status", "relations", "mentions"),
+    "mentions": ("citing", "target", "key", "file", "start", "end", "region", "footnote", "task_id", "relations",
+                 "sentence"),
+    "aliases": ("alias", "doc_id"),
+}
 
 
-@dataclass
-class _Merged:
-    """One document's items from all its sources, the best source's version of each item winning."""
-    group: SourceGroup
-    tasks: dict = field(default_factory=dict)      # label -> (task, rec)
-    resps: list = field(default_factory=list)      # (resp, rec)
-    notes: dict = field(default_factory=dict)      # n -> (footnote, rec)
-    refs: dict = field(default_factory=dict)       # ident -> (ref, rec)
-    implied: dict = field(default_factory=dict)    # (from, to, rel) -> (ir, rec)
-    units: dict = field(default_factory=lambda: defaultdict(set))
-    task_ranges: dict = field(default_factory=lambda: defaultdict(list))  # file -> [(start, end, label)]
+class Sink(Protocol):
+    """Where rows go: a table's row, in COLUMNS order."""
+
+    def row(self, table: str, values: tuple) -> None: ...
 
 
-def _merge(g: SourceGroup) -> _Merged:
-    m = _Merged(g)
-    seen_resp = set()
-    for rec in g.records:
-        labels = qualify_labels(rec.get("tasks", []), rec.get("outline", []))
-        for lab, t in zip(labels, rec.get("tasks", [])):
-            m.tasks.setdefault(lab, (t, rec))
-            m.task_ranges[rec["file"]].append((t.get("start", 0), t.get("end", 0), lab))
-        for r in rec.get("responsibilities", []):
-            k = (r.get("label"), fold(r.get("unit") or ""))
-            if k not in seen_resp:
-                seen_resp.add(k)
-                m.resps.append((r, rec))
-        for f in rec.get("footnotes", []):
-            m.notes.setdefault(f["n"], (f, rec))
-        for ref in rec.get("references", []):
-            m.refs.setdefault(key_id(ref["key"]), (ref, rec))
-        for ir in rec.get("implied_relations", []):
-            m.implied.setdefault((key_id(ir["from"]), key_id(ir["to"]), ir["relation"]), (ir, rec))
-        for canon, spellings in (rec.get("units") or {}).items():
-            m.units[canon].update(spellings)
-    return m
-
-
-def _task_at(ranges: list, pos: int) -> str | None:
-    """Innermost task whose span holds `pos` (sub-items such as 2.6.1 sit inside 2.6)."""
-    best = None
-    for s, e, lab in ranges:
-        if s <= pos < e and (best is None or e - s < best[1] - best[0]):
-            best = (s, e, lab)
-    return best[2] if best else None
-
-
-def _best_span(spans: list[dict], rel: str | None) -> dict | None:
-    cands = [s for s in spans if rel is None or rel in (s.get("relations") or [])] or spans
-    if not cands:
+def _pick(counter: Counter, prefer_long: bool = False):
+    if not counter:
         return None
-    return min(cands, key=lambda s: (REGION_PREF.get(s.get("region"), 8), s.get("start", 0)))
-
-
-def _line_at(text: str, pos: int) -> tuple[int, int]:
-    lo = text.rfind("\n", 0, pos) + 1
-    hi = text.find("\n", pos)
-    return lo, len(text) if hi < 0 else hi
-
-
-def _find(text: str, needle: str, last: bool = False) -> int:
-    if not needle:
-        return -1
-    ft, fn = ffold(text), ffold(needle)
-    return ft.rfind(fn) if last else ft.find(fn)
-
-
-def _role_regex(role: str) -> re.Pattern:
-    alts = [pat for pat, r in tables.task_fields() if r == role]
-    return re.compile(r"^(?:[-+•*]|[a-zđ]\)|\d+\))?\s*(?:" + "|".join(alts) + r")\b[^:\n]{0,40}:", re.I)
-
-
-def _role_evidence(text: str, task: dict, role: str) -> tuple[int, int, str]:
-    """The task's line that names its units for `role` ("b) Đơn vị chủ trì tham mưu: ...")."""
-    lo, hi = task.get("start", 0), task.get("end", 0)
-    rx = _role_regex(role)
-    pos = lo
-    for line in text[lo:hi].split("\n"):
-        if rx.match(line.strip()):
-            off = pos + (len(line) - len(line.lstrip()))
-            return off, pos + len(line.rstrip()), collapse(line)
-        pos += len(line) + 1
-    return lo, hi, collapse(task.get("title"))
-
-
-def _clip(text: str, lo: int, hi: int, s: int, e: int) -> str:
-    """The clause of text[lo:hi] around [s, e): a footnote's sentence must not run into the next
-    footnote's body."""
-    seg = text[lo:hi]
-    a = max(seg.rfind(";", 0, s - lo), seg.rfind(". ", 0, s - lo))
-    ends = [i for i in (seg.find(";", e - lo), seg.find(". ", e - lo)) if i >= 0]
-    b = min(ends) + 1 if ends else len(seg)
-    return collapse(seg[a + 1 if a >= 0 else 0:b])
-
-
-def _body_title(text: str) -> str:
-    body = collapse(text)
-    body = re.sub(r"^(?:[IVXLC]+\.\s*TỔ CHỨC THỰC HIỆN\s*)?", "", body)
-    return body[:200]
+    return sorted(counter.items(), key=lambda kv: (-kv[1], -len(kv[0]) if prefer_long else 0, kv[0]))[0][0]
 
 
 @functools.cache
@@ -176,42 +87,40 @@ def _parent_of(name: str, issuer: str | None) -> str | None:
     return None
 
 
-def _pick(counter: Counter, prefer_long: bool = False):
-    if not counter:
-        return None
-    return sorted(counter.items(), key=lambda kv: (-kv[1], -len(kv[0]) if prefer_long else 0, kv[0]))[0][0]
+class _Units:
+    """Every unit named anywhere: spellings and parents counted over the whole run."""
 
+    def __init__(self):
+        self.all: dict[str, dict] = {}
 
-def build(records: list[dict]) -> GraphRows:
-    """All rows of the graph for these source records (the whole corpus: identity is global)."""
-    rows = GraphRows()
-    groups = group_sources(records)
-    merged = {g.id: _merge(g) for g in groups}
-    ref_list = [(gid, ref) for gid in sorted(merged) for ref, _rec in merged[gid].refs.values()]
-    targets, extra = resolve_references(groups, ref_list)
-
-    units: dict[str, dict] = {}
-
-    def unit(name: str, spellings=(), issuer: str | None = None) -> str | None:
-        name = collapse(name)
+    def add(self, name: str, spellings=(), issuer: str | None = None) -> str | None:
+        name = " ".join((name or "").split())
         if not name:
             return None
         uid = "unit:" + fold(name)
-        u = units.setdefault(uid, {"names": Counter(), "aliases": set(), "parents": Counter()})
+        u = self.all.get(uid)
+        if u is None:
+            u = self.all[uid] = {"names": Counter(), "aliases": set(), "parents": Counter()}
         u["names"][name] += 1
-        u["aliases"].update(collapse(s) for s in spellings if s)
+        u["aliases"].update(" ".join(s.split()) for s in spellings if s)
         u["aliases"].add(name)
         p = _parent_of(name, issuer)
         if p and fold(p) != fold(name):
             u["parents"][p] += 1
         return uid
 
-    def edge(src, dst, rel, file=None, start=None, end=None, sentence=None, implied=0, via=None):
-        if src and dst:
-            rows.edges.append({"src": src, "dst": dst, "rel": rel, "implied": implied, "via": via, "file": file,
-                               "start": start, "end": end, "sentence": collapse(sentence)[:1000] or None})
 
-    # --- documents: in the corpus, cited only, ambiguous ------------------------------------------
+def _edge(sink: Sink, src, dst, rel, file=None, start=None, end=None, sentence=None, implied=0, via=None) -> None:
+    """`sentence` is already an edge's evidence (digest.evidence)."""
+    if src and dst:
+        sink.row("edges", (src, dst, rel, implied, via, file, start, end, sentence))
+
+
+# --- the global step -------------------------------------------------------------------------------
+
+def _documents(groups: list[SourceGroup], merged_refs: dict, targets: dict, extra: dict) -> dict[str, dict]:
+    """Every document (in the corpus, cited only, ambiguous) with its display key and aliases:
+    the number as written; the issuer (then year) added only where two share it."""
     docs: dict[str, dict] = {}
     spellings: dict[str, Counter] = defaultdict(Counter)
     for g in groups:
@@ -222,25 +131,23 @@ def build(records: list[dict]) -> GraphRows:
                      "candidates": None, "files": g.files}
         if g.number:
             spellings[did][g.number] += 100
-        for rank, rec in enumerate(g.records):
-            rows.sources.append({"file": rec["file"], "doc_id": did, "rank": rank})
     also_known: dict[str, set] = defaultdict(set)  # every spelling a citation used, alt keys included
-    for gid, ref in ref_list:
-        t = targets[(gid, key_id(ref["key"]))]
-        also_known["doc:" + t.id].update([ref["key"], *(ref.get("alt_keys") or [])])
+    for gid in sorted(merged_refs):
+        for ref in merged_refs[gid].values():
+            t = targets[(gid, ref.kid)]
+            also_known["doc:" + t.id].update([ref.key, *(ref.alt_keys or [])])
     for tid, facts in extra.items():
         did = "doc:" + tid
         keys, types, issuers, dates, subjects = Counter(), Counter(), Counter(), Counter(), Counter()
         for _citing, ref in facts["refs"]:
-            keys[ref["key"]] += 1
-            types[ref.get("doc_type")] += 1 if ref.get("doc_type") else 0
-            if ref.get("issuer"):
-                issuers[ref["issuer"]] += 1
-            if ref.get("date"):
-                dates[ref["date"]] += 1
-            subj = collapse(ref.get("subject"))
-            if subj and not re.search(r"CỘNG HÒA XÃ HỘI|Độc lập - Tự do|\b[A-ZĐ]{4,} [A-ZĐ]{4,} [A-ZĐ]{4,}", subj):
-                subjects[subj[:300]] += 1
+            keys[ref.key] += 1
+            types[ref.doc_type] += 1 if ref.doc_type else 0
+            if ref.issuer:
+                issuers[ref.issuer] += 1
+            if ref.date:
+                dates[ref.date] += 1
+            if ref.subject:
+                subjects[ref.subject] += 1
         number = _pick(keys)
         date = _pick(dates)
         spellings[did].update(keys)
@@ -250,7 +157,6 @@ def build(records: list[dict]) -> GraphRows:
                      "ambiguous": 1 if facts["ambiguous"] else 0, "signer": None, "signer_title": None,
                      "locality": None, "candidates": ["doc:" + c for c in facts["candidates"]] or None, "files": []}
 
-    # display keys: the number as written; the issuer (then year) added only where two share it
     for did, d in docs.items():
         if d["number"]:
             d["base"] = _pick(spellings[did])
@@ -280,187 +186,247 @@ def build(records: list[dict]) -> GraphRows:
         names = {d["base"], d["key"], did[4:], *spellings[did], *also_known.get(did, ())}
         for f in d["files"]:
             names.update({f, f.rsplit(".", 1)[0]})
-        for n in names:
-            if lookup_norm(n):
-                rows.aliases.add((lookup_norm(n), did))
-    for did, d in docs.items():
-        if d["issuer"]:
-            unit(d["issuer"])
+        d["aliases"] = {lookup_norm(n) for n in names} - {""}
+    return docs
 
-    # --- per in-corpus document: items, references, edges -----------------------------------------
-    for gid in sorted(merged):
-        m = merged[gid]
-        g = m.group
-        did = "doc:" + gid
-        dkey = docs[did]["key"]
-        prim = g.records[0]
-        text = prim.get("text") or ""
-        alias_of = {}
-        for canon, sp in m.units.items():
-            for s in sp:
-                alias_of[fold(s)] = canon
-        for canon, sp in sorted(m.units.items()):
-            unit(canon, sp, g.issuer)
 
-        # issuer, signer, recipients
-        if g.issuer:
-            uid = unit(g.issuer, (), None)
-            pos = min((p for p in (_find(text, s) for s in [g.issuer, *m.units.get(g.issuer, ())]) if p >= 0),
-                      default=-1)
-            if pos >= 0:
-                lo, hi = _line_at(text, pos)
-                edge(did, uid, "ISSUED_BY", prim["file"], lo, hi, text[lo:hi])
-            else:
-                edge(did, uid, "ISSUED_BY", prim["file"], None, None, g.issuer)
-        if g.signer:
-            pid = "person:" + fold(g.signer) + "|" + fold(g.issuer or "")
-            rows.persons.append({"id": pid, "name": g.signer, "title": g.signer_title, "body": g.issuer})
-            pos = _find(text, g.signer, last=True)
-            sent = f"{g.signer_title or ''} {g.signer}".strip()
-            edge(did, pid, "SIGNED_BY", prim["file"], pos if pos >= 0 else None,
-                 pos + len(g.signer) if pos >= 0 else None, sent)
-        loc = next((x for x in tables.localities() if x.full == g.locality), None)
-        for rcp in g.recipients:
-            # a "Nơi nhận" line may name several units; people ("Các Phó Giám đốc") are not units
-            if fold(rcp) in alias_of:
-                names = [alias_of[fold(rcp)]]
-            else:
-                names = [alias_of.get(fold(p)) or units_mod.canonical(p, loc, g.issuer)
-                         for p in units_mod.split_units(units_mod.clean(rcp))
-                         if fold(p) in alias_of or units_mod.is_unit(p)]
-            pos = _find(text, rcp, last=True)
-            for canon in names:
-                uid = unit(canon, [rcp] if len(names) == 1 else [], g.issuer)
-                edge(did, uid, "SENT_TO", prim["file"], pos if pos >= 0 else None,
-                     pos + len(rcp) if pos >= 0 else None, rcp)
+class Plan:
+    """The global step over the summaries of every source: documents and their display keys, where
+    every reference points, and where each source goes ((file, document id, rank) in `placed`)."""
 
-        # tasks and the units that carry them
-        for ord_, (lab, (t, rec)) in enumerate(m.tasks.items()):
-            tid = f"task:{gid}#{lab}"
-            rtext = rec.get("text") or ""
-            body = rtext[t.get("start", 0):t.get("end", 0)]
-            rows.tasks.append({"id": tid, "doc_id": did, "key": f"{dkey}#{lab}", "label": lab,
-                               "title": collapse(t.get("title")), "deadline": t.get("deadline"),
-                               "deadline_start": t.get("deadline_start"), "deadline_end": t.get("deadline_end"),
-                               "file": rec["file"], "start": t.get("start"), "end": t.get("end"), "ord": ord_})
-            edge(did, tid, "HAS_TASK", rec["file"], t.get("start"), t.get("end"), t.get("title"))
-            for role, rel in ROLE_REL.items():
-                for name in t.get(role) or []:
-                    uid = unit(name, (), g.issuer)
-                    lo, hi, sent = _role_evidence(rtext, t, role)
-                    edge(uid, tid, rel, rec["file"], lo, hi, sent)
-            rows.search.append({"kind": "task", "node": tid, "key": f"{dkey}#{lab}",
-                                "title": f"{lab}. {collapse(t.get('title'))}", "body": collapse(body), "boost": 0.5})
-        for n, (r, rec) in enumerate(m.resps, 1):
-            rid = f"resp:{gid}#R{n}"
-            rtext = rec.get("text") or ""
-            body = rtext[r.get("start", 0):r.get("end", 0)]
-            title = _body_title(body) or collapse(r.get("text"))
-            uid = unit(r["unit"], (), g.issuer) if r.get("unit") else None
-            rows.responsibilities.append({"id": rid, "doc_id": did, "key": f"{dkey}#R{n}", "label": r.get("label"),
-                                          "unit_id": uid, "title": title[:200], "file": rec["file"],
-                                          "start": r.get("start"), "end": r.get("end"), "ord": n})
-            edge(did, rid, "HAS_RESPONSIBILITY", rec["file"], r.get("start"), r.get("end"), title)
-            edge(uid, rid, "RESPONSIBLE_FOR", rec["file"], r.get("start"), r.get("end"), title)
-        for n in sorted(m.notes):
-            f, rec = m.notes[n]
-            fid = f"fn:{gid}#fn{n}"
-            rows.footnotes.append({"id": fid, "doc_id": did, "key": f"{dkey}#fn{n}", "n": n,
-                                   "anchor": f.get("anchor"), "text": collapse(f.get("text")),
-                                   "file": rec["file"], "start": f.get("start"), "end": f.get("end")})
-            edge(did, fid, "HAS_FOOTNOTE", rec["file"], f.get("start"), f.get("end"), f.get("text"))
-            rows.search.append({"kind": "footnote", "node": fid, "key": f"{dkey}#fn{n}",
-                                "title": f"Chú thích {n} ({collapse(f.get('anchor'))})", "body": collapse(f.get("text")),
-                                "boost": 0.25})
+    def __init__(self, sources: list[dict]):
+        groups = group_sources(sources, rank=lambda s: s["rank"])
+        self.by_id = {g.id: g for g in groups}
+        merged_refs: dict[str, dict[str, Ref]] = {}
+        for g in groups:
+            refs: dict[str, Ref] = {}
+            for s in g.records:
+                for t in s["refs"]:
+                    if t[0] not in refs:
+                        refs[t[0]] = Ref(*t)
+            merged_refs[g.id] = refs
+        ref_list = [(gid, ref) for gid in sorted(merged_refs) for ref in merged_refs[gid].values()]
+        self.targets, extra = resolve_references(groups, ref_list)
+        self.docs = _documents(groups, merged_refs, self.targets, extra)
+        self.placed = [(s["file"], "doc:" + g.id, rank) for g in groups for rank, s in enumerate(g.records)]
 
-        # references: one target per reference, every span a mention, relations as edges
-        for rid_, (ref, rec) in m.refs.items():
-            tgt = targets[(gid, rid_)]
-            tdid = "doc:" + tgt.id
-            spans = ref.get("spans") or []
-            rows.refs.append({"citing": did, "target": tdid, "key": ref["key"], "status": tgt.status,
-                              "relations": json.dumps(sorted(ref.get("relations") or [])),
-                              "mentions": ref.get("mentions") or len(spans)})
-            ranges = m.task_ranges.get(rec["file"], [])
-            rec_notes = {f["n"]: f for f in rec.get("footnotes", [])}
-            rtext = rec.get("text") or ""
-            task_cited, note_cited = set(), set()
-            for s in spans:
-                fn_rec = rec_notes.get(s.get("footnote")) if s.get("region") == "footnote" else None
-                if fn_rec and rtext and fn_rec.get("start", 0) <= s["start"] < fn_rec.get("end", 0):
-                    s = {**s, "sentence": _clip(rtext, fn_rec["start"], fn_rec["end"], s["start"], s["end"])}
-                lab = _task_at(ranges, s["start"]) if s.get("region") != "footnote" else None
-                task_id = f"task:{gid}#{lab}" if lab and lab in m.tasks else None
-                rows.mentions.append({"citing": did, "target": tdid, "key": ref["key"], "file": rec["file"],
-                                      "start": s.get("start"), "end": s.get("end"), "region": s.get("region"),
-                                      "footnote": s.get("footnote"), "task_id": task_id,
-                                      "relations": ",".join(sorted(s.get("relations") or [])),
-                                      "sentence": collapse(s.get("sentence"))})
-                if s.get("region") == "footnote" and s.get("footnote") is not None:
-                    fid = f"fn:{gid}#fn{s['footnote']}"
-                    if (fid not in note_cited) and s["footnote"] in m.notes:
-                        note_cited.add(fid)
-                        edge(fid, tdid, "CITES_IN_FOOTNOTE", rec["file"], s["start"], s["end"], s.get("sentence"))
-                elif task_id and task_id not in task_cited:
-                    task_cited.add(task_id)
-                    edge(task_id, tdid, "CITES", rec["file"], s["start"], s["end"], s.get("sentence"))
-            for rel in sorted(set(ref.get("relations") or [])):
-                if rel not in REL:
-                    continue
-                body_spans = [s for s in spans if s.get("region") != "footnote"]
-                sp = _best_span(body_spans, rel)
-                if sp:
-                    edge(did, tdid, REL[rel], rec["file"], sp["start"], sp["end"], sp.get("sentence"))
-                else:
-                    edge(did, tdid, REL[rel], rec["file"])
-        for (a, b, rel), (ir, rec) in m.implied.items():
-            ta, tb = targets.get((gid, a)), targets.get((gid, b))
-            if ta is None or tb is None or ta.id == tb.id:
+    def rows(self, facts_of: Callable[[str], dict], sink: Sink,
+             progress: Callable[[int, int], None] | None = None) -> Iterator[dict]:
+        """Every row of the graph into `sink` (`facts_of(file)` gives a source's facts); yields the
+        search items in the order that numbers them, so the index is written as the rows are."""
+        docs = self.docs
+        units = _Units()
+        for did in sorted(docs):
+            d = docs[did]
+            cands = json.dumps(d["candidates"], ensure_ascii=False) if d["candidates"] else None
+            sink.row("documents", (did, d["key"], d["number"], d["ident"], d["doc_type"], d["title"], d["issuer"],
+                                   d["issued_date"], d["year"], d["in_corpus"], d["ambiguous"], d["signer"],
+                                   d["signer_title"], d["locality"], cands))
+            for a in sorted(d["aliases"]):
+                sink.row("aliases", (a, did))
+            if d["issuer"]:
+                units.add(d["issuer"])
+            # what the rest of the build needs of a document: its key, and for a cited-only one its card
+            docs[did] = {"key": d["key"], "doc_type": d["doc_type"], "title": d["title"],
+                         "in_corpus": d["in_corpus"], "issuer": d["issuer"], "ambiguous": d["ambiguous"]}
+
+        first_mention: dict[str, tuple] = {}
+        persons: dict[str, tuple] = {}
+        order = sorted(self.by_id)
+        for n, gid in enumerate(order, 1):
+            g = self.by_id[gid]
+            yield from _document_rows(g, [facts_of(s["file"]) for s in g.records], docs, self.targets, units,
+                                      persons, first_mention, sink)
+            if progress:
+                progress(n, len(order))
+
+        # cited-only documents: their issuer, and a search entry of what the citations say about them
+        for did in sorted(docs):
+            d = docs[did]
+            if d["in_corpus"]:
                 continue
-            edge("doc:" + ta.id, "doc:" + tb.id, REL.get(rel, rel.upper()), rec["file"], ir.get("start"),
-                 ir.get("end"), ir.get("sentence"), implied=1, via=did)
+            if d["issuer"] and not d["ambiguous"]:
+                m0 = first_mention.get(did)
+                _edge(sink, did, units.add(d["issuer"]), "ISSUED_BY", *(m0 or (None, None, None, None)))
+            yield {"kind": "document", "node": did, "key": d["key"],
+                   "title": " ".join(x for x in (d["key"], d["doc_type"], d["title"]) if x),
+                   "body": d["issuer"] or "", "boost": 0.0}
 
-        d = docs[did]
-        rows.search.append({"kind": "document", "node": did, "key": dkey,
-                            "title": " ".join(x for x in (dkey, d["doc_type"], d["title"]) if x),
-                            "body": text, "boost": 1.0})
+        # units: one node per canonical name, every spelling kept, parent by majority
+        for uid, u in sorted(units.all.items()):
+            name = _pick(u["names"])
+            parent = _pick(u["parents"])
+            pid = None
+            if parent:
+                pid = "unit:" + fold(parent)
+                if pid not in units.all:
+                    pid = None
+            sink.row("units", (uid, name, pid))
+            if pid:
+                _edge(sink, uid, pid, "PART_OF")
+            for a in sorted(u["aliases"] | set(u["names"])):
+                sink.row("unit_aliases", (uid, a, fold(a)))
+        for pid in sorted(persons):
+            sink.row("persons", persons[pid])
 
-    first_mention = {}
-    for mm in rows.mentions:
-        first_mention.setdefault(mm["target"], mm)
-    # cited-only documents: their issuer, and a search entry of what the citations say about them
-    for did, d in sorted(docs.items()):
-        if d["in_corpus"]:
+
+# --- the per-document step -------------------------------------------------------------------------
+
+def _document_rows(g: SourceGroup, facts: list[dict], docs: dict, targets: dict, units: _Units, persons: dict,
+                   first_mention: dict, sink: Sink) -> Iterator[dict]:
+    """The rows of one in-corpus document from the facts of its sources (best first): each item
+    once, the best source's version winning. Yields its search items."""
+    gid = g.id
+    did = "doc:" + gid
+    dkey = docs[did]["key"]
+    prim = facts[0]
+    m_units: dict[str, set] = defaultdict(set)
+    m_tasks: dict = {}
+    m_resps: list = []
+    m_notes: dict = {}
+    m_refs: dict = {}
+    m_implied: dict = {}
+    seen_resp = set()
+    for f in facts:
+        file = f["file"]
+        for t in f["tasks"]:
+            if t[0] not in m_tasks:
+                m_tasks[t[0]] = (t, file)
+        for r in f["resps"]:
+            k = (r[0], r[2])
+            if k not in seen_resp:
+                seen_resp.add(k)
+                m_resps.append((r, file))
+        for nt in f["notes"]:
+            if nt[0] not in m_notes:
+                m_notes[nt[0]] = (nt, file)
+        for ref in f["refs"]:
+            if ref[0] not in m_refs:
+                m_refs[ref[0]] = (ref, file)
+        for ir in f["implied"]:
+            if (ir[0], ir[1], ir[2]) not in m_implied:
+                m_implied[(ir[0], ir[1], ir[2])] = (ir, file)
+        for canon, sp in f["units"].items():
+            m_units[canon].update(sp)
+    if len(facts) == 1:
+        ev = prim["alone"]
+    else:  # several sources: the issuer, units and recipients are the document's, the text the best source's
+        ev = document_evidence(prim["text"], g.issuer, m_units, g.signer, g.recipients, g.locality)
+    pfile = prim["file"]
+    for canon, sp in sorted(m_units.items()):
+        units.add(canon, sp, g.issuer)
+
+    # issuer, signer, recipients
+    if g.issuer:
+        uid = units.add(g.issuer, (), None)
+        if ev["issuer"]:
+            _edge(sink, did, uid, "ISSUED_BY", pfile, *ev["issuer"])
+        else:
+            _edge(sink, did, uid, "ISSUED_BY", pfile, None, None, evidence(g.issuer))
+    if g.signer:
+        pid = "person:" + fold(g.signer) + "|" + fold(g.issuer or "")
+        persons[pid] = (pid, g.signer, g.signer_title, g.issuer)
+        pos = ev["signer"]
+        sent = f"{g.signer_title or ''} {g.signer}".strip()
+        _edge(sink, did, pid, "SIGNED_BY", pfile, pos if pos >= 0 else None, pos + len(g.signer) if pos >= 0 else None,
+              evidence(sent))
+    for rcp, names, pos in ev["recipients"]:
+        for canon in names:
+            uid = units.add(canon, [rcp] if len(names) == 1 else [], g.issuer)
+            _edge(sink, did, uid, "SENT_TO", pfile, pos if pos >= 0 else None, pos + len(rcp) if pos >= 0 else None,
+                  evidence(rcp))
+
+    # tasks and the units that carry them
+    for ord_, (lab, (t, file)) in enumerate(m_tasks.items()):
+        _lab, start, end, title, deadline, d_start, d_end, title_ev, roles, body = t
+        tid = f"task:{gid}#{lab}"
+        sink.row("tasks", (tid, did, f"{dkey}#{lab}", lab, title, deadline, d_start, d_end, file, start, end, ord_))
+        _edge(sink, did, tid, "HAS_TASK", file, start, end, title_ev)
+        for rel, names, lo, hi, sent in roles:
+            for name in names:
+                _edge(sink, units.add(name, (), g.issuer), tid, rel, file, lo, hi, sent)
+        yield {"kind": "task", "node": tid, "key": f"{dkey}#{lab}", "title": f"{lab}. {title}", "body": body,
+               "boost": 0.5}
+    for n, (r, file) in enumerate(m_resps, 1):
+        label, unit_name, _ufold, start, end, title, title_ev = r
+        rid = f"resp:{gid}#R{n}"
+        uid = units.add(unit_name, (), g.issuer) if unit_name else None
+        sink.row("responsibilities", (rid, did, f"{dkey}#R{n}", label, uid, title, file, start, end, n))
+        _edge(sink, did, rid, "HAS_RESPONSIBILITY", file, start, end, title_ev)
+        _edge(sink, uid, rid, "RESPONSIBLE_FOR", file, start, end, title_ev)
+    for n in sorted(m_notes):
+        (_n, anchor, text, start, end, text_ev, search_title), file = m_notes[n]
+        fid = f"fn:{gid}#fn{n}"
+        sink.row("footnotes", (fid, did, f"{dkey}#fn{n}", n, anchor, text, file, start, end))
+        _edge(sink, did, fid, "HAS_FOOTNOTE", file, start, end, text_ev)
+        yield {"kind": "footnote", "node": fid, "key": f"{dkey}#fn{n}", "title": search_title, "body": text,
+               "boost": 0.25}
+
+    # references: one target per reference, every span a mention, relations as edges
+    for kid, ((_kid, key, relations, mentions, spans, rels), file) in m_refs.items():
+        tgt = targets[(gid, kid)]
+        tdid = "doc:" + tgt.id
+        sink.row("refs", (did, tdid, key, tgt.status, relations, mentions))
+        cited_only = not docs[tdid]["in_corpus"]
+        task_cited, note_cited = set(), set()
+        for start, end, region, footnote, lab, rel_str, sentence in spans:
+            task_id = f"task:{gid}#{lab}" if lab and lab in m_tasks else None
+            sink.row("mentions", (did, tdid, key, file, start, end, region, footnote, task_id, rel_str, sentence))
+            if cited_only and tdid not in first_mention:
+                first_mention[tdid] = (file, start, end, evidence(sentence))
+            if region == "footnote" and footnote is not None:
+                fid = f"fn:{gid}#fn{footnote}"
+                if (fid not in note_cited) and footnote in m_notes:
+                    note_cited.add(fid)
+                    _edge(sink, fid, tdid, "CITES_IN_FOOTNOTE", file, start, end, sentence[:1000] or None)
+            elif task_id and task_id not in task_cited:
+                task_cited.add(task_id)
+                _edge(sink, task_id, tdid, "CITES", file, start, end, sentence[:1000] or None)
+        for rel, start, end, sent in rels:
+            _edge(sink, did, tdid, rel, file, start, end, sent)
+    for (a, b, _rel), (ir, file) in m_implied.items():
+        ta, tb = targets.get((gid, a)), targets.get((gid, b))
+        if ta is None or tb is None or ta.id == tb.id:
             continue
-        if d["issuer"] and not d["ambiguous"]:
-            m0 = first_mention.get(did)
-            edge(did, unit(d["issuer"]), "ISSUED_BY", m0 and m0["file"], m0 and m0["start"], m0 and m0["end"],
-                 m0 and m0["sentence"])
-        rows.search.append({"kind": "document", "node": did, "key": d["key"],
-                            "title": " ".join(x for x in (d["key"], d["doc_type"], d["title"]) if x),
-                            "body": d["issuer"] or "", "boost": 0.0})
+        rel = ir[2]
+        _edge(sink, "doc:" + ta.id, "doc:" + tb.id, REL.get(rel, rel.upper()), file, ir[3], ir[4], ir[5], implied=1,
+              via=did)
 
-    # units: one node per canonical name, every spelling kept, parent by majority
-    for uid, u in sorted(units.items()):
-        name = _pick(u["names"])
-        parent = _pick(u["parents"])
-        pid = None
-        if parent:
-            pid = "unit:" + fold(parent)
-            if pid not in units:
-                pid = None
-        rows.units.append({"id": uid, "name": name, "parent_id": pid})
-        if pid:
-            edge(uid, pid, "PART_OF")
-        for a in sorted(u["aliases"] | set(u["names"])):
-            rows.unit_aliases.append({"unit_id": uid, "alias": a, "folded": fold(a)})
-    for d in docs.values():
-        d["candidates"] = json.dumps(d["candidates"], ensure_ascii=False) if d["candidates"] else None
-        d.pop("base", None)
-        d.pop("files", None)
-    rows.documents = sorted(docs.values(), key=lambda d: d["id"])
-    persons = {p["id"]: p for p in rows.persons}
-    rows.persons = [persons[k] for k in sorted(persons)]
+    d = docs[did]
+    yield {"kind": "document", "node": did, "key": dkey,
+           "title": " ".join(x for x in (dkey, d["doc_type"], d["title"]) if x), "body": prim["text"], "boost": 1.0}
+
+
+# --- records in memory -----------------------------------------------------------------------------
+
+@dataclass
+class GraphRows:
+    """Every row of a graph: {table: [row dict]}, the search items, and where each source went."""
+    tables: dict = field(default_factory=lambda: {t: [] for t in COLUMNS})
+    search: list = field(default_factory=list)
+    sources: list = field(default_factory=list)
+
+    def row(self, table: str, values: tuple) -> None:
+        self.tables[table].append(dict(zip(COLUMNS[table], values)))
+
+    def __getattr__(self, name):
+        tables = self.__dict__.get("tables")
+        if tables is not None and name in tables:
+            return tables[name]
+        raise AttributeError(name)
+
+
+def build(records: list[dict]) -> GraphRows:
+    """All rows of the graph for these source records (the whole corpus: identity is global)."""
+    rows = GraphRows()
+    sums, facts = [], {}
+    for rec in records:
+        s, f, _packed = digest(rec)
+        sums.append(s)
+        facts[s["file"]] = f
+    plan = Plan(sums)
+    rows.search = list(plan.rows(facts.__getitem__, rows))
+    rows.sources = [{"file": f, "doc_id": did, "rank": rank} for f, did, rank in plan.placed]
     return rows
 
 

@@ -609,7 +609,8 @@ class Neo4jBackend:
         return reached
 
     def edges(self, ids, rels: list[str] | None = None, direction: str = "out", implied: bool = False) -> list[dict]:
-        """Edges leaving (out) or entering (in) the given nodes, with their evidence."""
+        """Edges leaving (out) or entering (in) the given nodes, with their evidence: one per (from,
+        to, relation), the directly stated one before an implied one, then the first written."""
         ev = ", ".join(f"e.{prop(p)} AS {prop(p)}" for p in EDGE_PROPS)
         if direction == "out":
             head = "UNWIND $ids AS i MATCH (a:{L} {{id: i}})-[e]->(b) "
@@ -624,7 +625,10 @@ class Neo4jBackend:
         rows = self._per_kind(ids, lambda L: head.format(L=label(L)) + cond +
                               f"RETURN e.eid AS id, {ends}, type(e) AS rel, {ev} ORDER BY id",
                               kinds=list(EDGE_KINDS), rels=rels or [], implied=bool(implied))
-        return sorted(rows, key=lambda r: sqlite_order(r["id"]))
+        best: dict[tuple, dict] = {}  # one per (from, to, relation), as the SQLite backend gives them
+        for r in sorted(rows, key=lambda r: (r.get("implied") or 0,) + sqlite_order(r["id"])):
+            best.setdefault((r["src"], r["dst"], r["rel"]), r)
+        return sorted(best.values(), key=lambda r: sqlite_order(r["id"]))
 
     def all_nodes(self):
         for kind, cols in ALL_NODES_VIEW.items():
@@ -654,6 +658,14 @@ class Neo4jBackend:
     def unit_display(self) -> dict[str, str]:
         """Unit id -> its canonical name (what `units()` gives without the costly task counts)."""
         return {r["id"]: r["name"] for r in self._all("MATCH (u:Unit) RETURN u.id AS id, u.name AS name")}
+
+    def units_spelled(self, folded: str) -> list[tuple[str, str, str]]:
+        """(unit id, spelling, canonical name) of every spelling whose folded form is `folded`."""
+        rows = self._all("MATCH (u:Unit) WHERE $f IN u.folded "
+                         "RETURN u.id AS id, u.name AS name, u.aliases AS aliases, u.folded AS folded", f=folded)
+        out = [(r["id"], a, r["name"]) for r in rows for a, f in zip(r["aliases"] or [], r["folded"] or [])
+               if f == folded]
+        return sorted(out, key=lambda t: sqlite_order(t[0], t[1]))
 
     def unit_names(self) -> list[tuple[str, str, str]]:
         """(unit id, name or spelling, folded) for matching a user's words against units."""

@@ -5,6 +5,7 @@ import os
 import sqlite3
 from pathlib import Path
 
+from . import search_rank
 from .store import DEFAULT_DB, SCHEMA_VERSION, WRITE_TIMEOUT, StoreError, _check_version, _unpack
 
 
@@ -195,16 +196,21 @@ class SqliteBackend:
         return {r[0] for r in self.conn.execute(sql, (*start, *rels, 1 if implied else 0))}
 
     def edges(self, ids, rels: list[str] | None = None, direction: str = "out", implied: bool = False) -> list[dict]:
-        """Edges leaving (out) or entering (in) the given nodes, with their evidence."""
+        """Edges leaving (out) or entering (in) the given nodes, with their evidence: one per (from,
+        to, relation), the directly stated one before an implied one, then the first written. An
+        implied relation is stored once per document that states it, so a popular one has many
+        copies; they are told apart in SQL, and only the kept one's evidence is read."""
         col = "src" if direction == "out" else "dst"
         out = []
         for ch in _chunks(sorted(set(ids))):
-            sql = f"SELECT * FROM edges WHERE {col} IN ({_ph(len(ch))})"
+            where = f"{col} IN ({_ph(len(ch))})"
             args = list(ch)
             if rels is not None:
-                sql += f" AND (rel IN ({_ph(len(rels))}) OR (? AND implied = 1))"
+                where += f" AND (rel IN ({_ph(len(rels))}) OR (? AND implied = 1))"
                 args += [*rels, 1 if implied else 0]
-            out += self._all(sql + " ORDER BY id", args)
+            out += self._all("SELECT * FROM edges WHERE id IN (SELECT id FROM (SELECT id, row_number() OVER "
+                             f"(PARTITION BY src, dst, rel ORDER BY implied, id) AS n FROM edges WHERE {where}) "
+                             "WHERE n = 1) ORDER BY id", args)
         return out
 
     def all_nodes(self):
@@ -238,6 +244,13 @@ class SqliteBackend:
     def unit_display(self) -> dict[str, str]:
         """Unit id -> its canonical name (what `units()` gives without the costly task counts)."""
         return {r[0]: r[1] for r in self.conn.execute("SELECT id, name FROM units")}
+
+    def units_spelled(self, folded: str) -> list[tuple[str, str, str]]:
+        """(unit id, spelling, canonical name) of every spelling whose folded form is `folded`, one
+        indexed lookup: a unit named as the registry knows it needs no scan of every spelling."""
+        return [(r[0], r[1], r[2]) for r in self.conn.execute(
+            "SELECT a.unit_id, a.alias, u.name FROM unit_aliases a JOIN units u ON u.id = a.unit_id "
+            "WHERE a.folded = ? ORDER BY a.unit_id, a.alias", (folded,))]
 
     def unit_names(self) -> list[tuple[str, str, str]]:
         """(unit id, name or spelling, folded) for matching a user's words against units."""
@@ -290,15 +303,9 @@ class SqliteBackend:
 
     # --- search and stats -------------------------------------------------------------------------
     def search(self, match: str, limit: int, kinds: list[str] | None = None) -> list[dict]:
-        """FTS5 hits (folded text) best first; `match` is an FTS5 expression built from quoted tokens."""
-        sql = ("SELECT s.id, s.kind, s.node, s.key, s.title, s.body, s.boost, -bm25(search, 8.0, 1.0) AS score "
-               "FROM search JOIN search_items s ON s.id = search.rowid WHERE search MATCH ?")
-        args: list = [match]
-        if kinds:
-            sql += f" AND s.kind IN ({_ph(len(kinds))})"
-            args += kinds
-        sql += " ORDER BY bm25(search, 8.0, 1.0), s.kind, s.key LIMIT ?"
-        return self._all(sql, [*args, limit])
+        """The `limit` best hits by bm25 (folded text), best first; `match` is an FTS5 expression of
+        quoted tokens. How they are found without scoring every match: kg/search_rank.py."""
+        return search_rank.top(self.conn, match, limit, kinds)
 
     def counts(self) -> dict:
         one = lambda sql, args=(): self.conn.execute(sql, args).fetchone()[0]  # noqa: E731

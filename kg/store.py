@@ -2,26 +2,32 @@
 
 Each ingest run is one transaction: changed sources are written, then the derived tables (nodes,
 edges, mentions, search index) are rebuilt from all stored records, because identity is global (a
-new source can resolve, merge or disambiguate documents that other sources cite). An interrupted
-run -- an exception, Ctrl-C, or the process killed outright -- leaves exactly the previous state
+new source can resolve, merge or disambiguate documents that other sources cite). The records are
+streamed: each is digested once (kg/digest.py) into a small summary kept in memory and facts
+spilled to a scratch file, so memory grows with the summaries, not with the texts (an input the
+store holds unchanged is not even extracted again); the transaction is opened only when every new
+record is digested, and held while the rows are written. An interrupted run -- an exception,
+Ctrl-C, or the process killed outright -- leaves exactly the previous state
 (tests/test_crash_safety.py kills `kg build` at random points). The store is in WAL journal mode:
 readers query while an ingest runs and see the state before it until it commits. A `SqliteBackend`
-(kg/sqlite_backend.py)
-reads one snapshot: the state when its first question was asked, until `refresh()` or `close()`,
-so the several queries behind one answer never mix two states. `SqliteBackend` answers the query
-layer's questions with indexed lookups and recursive CTEs; it never loads the whole graph for one
-question."""
+(kg/sqlite_backend.py) reads one snapshot: the state when its first question was asked, until
+`refresh()` or `close()`, so the several queries behind one answer never mix two states.
+`SqliteBackend` answers the query layer's questions with indexed lookups and recursive CTEs; it
+never loads the whole graph for one question."""
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import time
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, Iterable
 
 from . import graph, search_index
+from .digest import digest, facts, pack, summary, unpack
+from .graph import COLUMNS
+from extract.same import same_links
+from .spill import Spill
 
 SCHEMA_VERSION = 1
 DEFAULT_DB = Path(".kg") / "graph.sqlite"
@@ -32,6 +38,10 @@ SYNCHRONOUS = "FULL"
 
 DERIVED = ("documents", "aliases", "tasks", "responsibilities", "footnotes", "units", "unit_aliases", "persons",
            "edges", "refs", "mentions")
+# rows per INSERT statement while the graph is written
+BATCH = 2000
+# page cache of the writing connection (KiB): a rebuild rewrites every derived table
+WRITE_CACHE_KIB = 256 * 1024
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -72,23 +82,6 @@ CREATE TABLE mentions(id INTEGER PRIMARY KEY, citing TEXT NOT NULL, target TEXT 
 CREATE INDEX mentions_target ON mentions(target, citing, start);
 """ + search_index.SCHEMA
 
-COLUMNS = {
-    "documents": ("id", "key", "number", "ident", "doc_type", "title", "issuer", "issued_date", "year", "in_corpus",
-                  "ambiguous", "signer", "signer_title", "locality", "candidates"),
-    "tasks": ("id", "doc_id", "key", "label", "title", "deadline", "deadline_start", "deadline_end", "file", "start",
-              "end", "ord"),
-    "responsibilities": ("id", "doc_id", "key", "label", "unit_id", "title", "file", "start", "end", "ord"),
-    "footnotes": ("id", "doc_id", "key", "n", "anchor", "text", "file", "start", "end"),
-    "units": ("id", "name", "parent_id"),
-    "unit_aliases": ("unit_id", "alias", "folded"),
-    "persons": ("id", "name", "title", "body"),
-    "edges": ("src", "dst", "rel", "implied", "via", "file", "start", "end", "sentence"),
-    "refs": ("citing", "target", "key", "status", "relations", "mentions"),
-    "mentions": ("citing", "target", "key", "file", "start", "end", "region", "footnote", "task_id", "relations",
-                 "sentence"),
-}
-
-
 class StoreError(Exception):
     """The store cannot be used: missing, not a kg store, or written by a newer version."""
 
@@ -104,12 +97,7 @@ class IngestResult:
         return bool(self.added or self.changed)
 
 
-def _pack(rec: dict) -> bytes:
-    return zlib.compress(json.dumps(rec, ensure_ascii=False, sort_keys=True).encode("utf-8"), 6)
-
-
-def _unpack(blob: bytes) -> dict:
-    return json.loads(zlib.decompress(blob).decode("utf-8"))
+_pack, _unpack = pack, unpack  # the read side (kg/sqlite_backend.py) unpacks records with _unpack
 
 
 def _q(name: str) -> str:
@@ -143,6 +131,37 @@ def _set_wal(conn: sqlite3.Connection, timeout: float = WRITE_TIMEOUT) -> None:
         pause = min(pause * 2, 0.2)
 
 
+class _Rows:
+    """Where a rebuild's rows go: batched into INSERT statements."""
+
+    def __init__(self, store: "Store"):
+        self.store = store
+        self.pending: dict[str, list] = {t: [] for t in COLUMNS}
+
+    def row(self, table: str, values: tuple) -> None:
+        rows = self.pending[table]
+        rows.append(values)
+        if len(rows) >= BATCH:
+            self.store._insert(table, rows)
+            self.pending[table] = []
+
+    def flush(self) -> None:
+        for table, rows in self.pending.items():
+            if rows:
+                self.store._insert(table, rows)
+                self.pending[table] = []
+
+
+def _refuse_duplicates(files: Iterable[str]) -> None:
+    names: dict[str, int] = {}
+    for f in files:
+        names[f] = names.get(f, 0) + 1
+    dup = sorted(f for f, n in names.items() if n > 1)
+    if dup:  # the second record would silently replace the first: refuse before writing anything
+        raise StoreError(f"nhiều bản ghi cùng tên tệp {', '.join(dup[:3])}: nguồn được lưu theo tên tệp, "
+                         f"hãy đổi tên một trong các tệp")
+
+
 class Store:
     """Write side: open (creating if needed) and ingest records in one transaction."""
 
@@ -161,6 +180,7 @@ class Store:
             # leaves uncommitted frames that the next opener ignores. The mode is stored in the file.
             _set_wal(self.conn)
             self.conn.execute(f"PRAGMA synchronous={SYNCHRONOUS}")
+            self.conn.execute(f"PRAGMA cache_size=-{WRITE_CACHE_KIB}")
         except sqlite3.Error as e:
             self.conn.close()
             raise StoreError(f"không mở được kho {self.path}: {e}") from None
@@ -178,23 +198,45 @@ class Store:
         self.close()
 
     # one place that writes rows, so tests can interrupt a run midway
-    def _insert(self, table: str, rows: list[dict]) -> None:
+    def _insert(self, table: str, rows: list[tuple]) -> None:
         cols = COLUMNS[table]
         sql = f"INSERT INTO {table}({', '.join(map(_q, cols))}) VALUES ({', '.join('?' * len(cols))})"
-        self.conn.executemany(sql, ([r.get(c) for c in cols] for r in rows))
+        self.conn.executemany(sql, rows)
 
     def ingest(self, records: list[dict], progress=None) -> IngestResult:
         """Write changed sources and rebuild the graph; unchanged sources (same content hash) are a
-        no-op, and a run with nothing new writes nothing at all."""
+        no-op, and a run with nothing new writes nothing at all. `progress(done, total)` is told of
+        each document written."""
+        _refuse_duplicates(r["file"] for r in records)
+        return self.ingest_digests((digest(r) for r in records), progress=progress)
+
+    def stored_sources(self) -> dict[str, tuple[str, int]]:
+        """{file: (sha256, extraction version)} of every source the store holds (what an unchanged
+        input needs no extraction for; see DigestStream)."""
+        if _check_version(self.conn, self.path) == 0:
+            return {}
+        return {f: (sha, ver) for f, sha, ver in self.conn.execute("SELECT file, sha256, extract_version FROM sources")}
+
+    def ingest_digests(self, items: Iterable[tuple], link: bool = False,
+                       progress: Callable[[int, int], None] | None = None) -> IngestResult:
+        """`ingest` for records already digested ((summary, facts, packed record) from
+        kg.digest.digest, in run order), as extraction workers hand them over. An item may be
+        ({file, sha256, version, "stored": True}, None, None): an input the store held unchanged
+        when the run began, not extracted again. With `link`, the records of this run that are one
+        document get `same_as` (extract.same's rule) first."""
+        with Spill() as spill:
+            run = []
+            for s, f, packed in items:
+                if f is not None:
+                    spill.put("f:" + s["file"], f)
+                    spill.put("p:" + s["file"], packed)
+                run.append(s)
+            _refuse_duplicates(s["file"] for s in run)
+            return self._write(run, spill, link, progress)
+
+    def _write(self, run: list[dict], spill: Spill, link: bool, progress) -> IngestResult:
         res = IngestResult()
         conn = self.conn
-        names: dict[str, int] = {}
-        for rec in records:
-            names[rec["file"]] = names.get(rec["file"], 0) + 1
-        dup = sorted(f for f, n in names.items() if n > 1)
-        if dup:  # the second record would silently replace the first: refuse before writing anything
-            raise StoreError(f"nhiều bản ghi cùng tên tệp {', '.join(dup[:3])}: nguồn được lưu theo tên tệp, "
-                             f"hãy đổi tên một trong các tệp")
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.DatabaseError as e:
@@ -208,19 +250,29 @@ class Store:
                 for stmt in SCHEMA.split(";"):
                     if stmt.strip():
                         conn.execute(stmt)
-            have = {f: (sha, ver) for f, sha, ver in conn.execute("SELECT file, sha256, extract_version FROM sources")}
-            for rec in sorted(records, key=lambda r: r["file"]):
-                old = have.get(rec["file"])
-                if old == (rec.get("sha256"), rec.get("schema_version")):
-                    res.unchanged.append(rec["file"])
+            have = {f: (sha, ver, doc_id, rank) for f, sha, ver, doc_id, rank
+                    in conn.execute("SELECT file, sha256, extract_version, doc_id, rank FROM sources")}
+            fresh: dict[str, dict] = {}  # new or changed sources, by file
+            for s in sorted(run, key=lambda s: s["file"]):
+                old = have.get(s["file"])
+                if old is not None and old[:2] == (s["sha256"], s["version"]):
+                    res.unchanged.append(s["file"])
                     continue
-                (res.changed if old else res.added).append(rec["file"])
-                conn.execute("INSERT OR REPLACE INTO sources(file, sha256, extract_version, record) VALUES (?,?,?,?)",
-                             (rec["file"], rec.get("sha256") or "", rec.get("schema_version"), _pack(rec)))
+                if s.get("stored"):  # unchanged when the run began, replaced since by another build
+                    raise StoreError(f"một lần nạp khác vừa ghi {s['file']} vào kho {self.path}; "
+                                     f"hãy chạy lại kg build")
+                if "unencodable" in s:  # text SQLite cannot hold (lone surrogates): nothing written
+                    raise StoreError(f"bản ghi chứa ký tự không mã hóa được UTF-8 ({s['unencodable']!r}); "
+                                     f"kho giữ nguyên")
+                (res.changed if old else res.added).append(s["file"])
+                fresh[s["file"]] = s
             if not res.wrote and v == SCHEMA_VERSION:
                 conn.execute("ROLLBACK")
                 return res
-            self._rebuild(progress)
+            stored = self._digest_stored(fresh, spill)
+            if link:
+                _link(run, fresh, stored, spill)
+            self._rebuild(have, fresh, stored, spill, progress)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
             conn.execute("COMMIT")
@@ -236,23 +288,67 @@ class Store:
             raise
         return res
 
-    def _rebuild(self, progress=None) -> None:
+    def _digest_stored(self, fresh: dict, spill: Spill) -> dict[str, dict]:
+        """Summaries of the stored sources this run keeps (facts spilled), from their records."""
+        stored = {}
+        for file, blob in self.conn.execute("SELECT file, record FROM sources"):
+            if file not in fresh:
+                rec = unpack(blob)
+                spill.put("f:" + file, facts(rec))
+                stored[file] = summary(rec)
+        return stored
+
+    def _rebuild(self, have: dict, fresh: dict, stored: dict, spill: Spill, progress=None) -> None:
+        """The derived tables, from every source: the fresh ones and the stored ones."""
         conn = self.conn
-        records = [_unpack(b) for (b,) in conn.execute("SELECT record FROM sources ORDER BY file")]
-        rows = graph.build(records)
+        sources = [*stored.values(), *fresh.values()]
+        plan = graph.Plan(sources)
+        # the derived tables are rewritten whole: their indexes are built once at the end (sorted)
+        # instead of row by row in random order
+        indexes = conn.execute(f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                               f"AND tbl_name IN ({', '.join('?' * len(DERIVED))}) ORDER BY name", DERIVED).fetchall()
+        for name, _sql in indexes:
+            conn.execute(f'DROP INDEX "{name}"')
         for t in DERIVED:
             conn.execute(f"DELETE FROM {t}")
         search_index.clear(conn)
-        conn.execute("UPDATE sources SET doc_id = NULL, rank = NULL")
+        rows = _Rows(self)
+        # the search index is written as the rows go by: one pass, in document order
+        search_index.write(conn, plan.rows(lambda file: spill.get("f:" + file), rows, progress))
+        rows.flush()
+        for _name, sql in indexes:
+            conn.execute(sql)
+        placed = {f: (did, rank) for f, did, rank in plan.placed}
+        conn.executemany("INSERT OR REPLACE INTO sources(file, sha256, extract_version, doc_id, rank, record) "
+                         "VALUES (?,?,?,?,?,?)",
+                         ((f, fresh[f]["sha256"] or "", fresh[f]["version"], *placed[f], spill.get("p:" + f))
+                          for f in sorted(fresh)))
         conn.executemany("UPDATE sources SET doc_id = ?, rank = ? WHERE file = ?",
-                         [(s["doc_id"], s["rank"], s["file"]) for s in rows.sources])
-        steps = [(t, getattr(rows, t)) for t in COLUMNS]
-        for table, data in steps:
-            self._insert(table, data)
-            if progress:
-                progress(table)
-        conn.executemany("INSERT INTO aliases(alias, doc_id) VALUES (?, ?)", sorted(rows.aliases))
-        search_index.write(conn, rows.search)
+                         [(*at, f) for f, at in placed.items() if f not in fresh and have[f][2:] != at])
+
+
+def _link(run: list[dict], fresh: dict, stored: dict, spill: Spill) -> None:
+    """same_as for the new and changed sources of the run (the unchanged keep what is stored; an
+    input not extracted again takes part with its stored record)."""
+    from extract.units import fold
+
+    def body(i: int) -> str:
+        return fold(spill.get("f:" + run[i]["file"])["text"][:20000])
+
+    keys = [stored[s["file"]]["link"] if s.get("stored") else s["link"] for s in run]
+    for i, j in same_links(keys, body).items():
+        s = run[i]
+        if s["file"] not in fresh:
+            continue
+        d = s["document"]
+        d.setdefault("same_as", None)
+        if d["same_as"]:
+            continue
+        d["same_as"] = run[j]["file"]
+        rec = unpack(spill.get("p:" + s["file"]))
+        rec["document"].setdefault("same_as", None)
+        rec["document"]["same_as"] = run[j]["file"]
+        spill.put("p:" + s["file"], pack(rec))
 
 
 # the read side lives in its own module; importing it from here keeps `from kg.store import SqliteBackend` working

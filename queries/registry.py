@@ -1,10 +1,12 @@
 """The department task registry: every task of a unit across all plans, and the unit list.
 
 Users type unit names loosely ("phong ke hoach tai chinh"), so names and every spelling seen are
-compared folded (diacritics, đ and case) — exact first, then rapidfuzz above a threshold — and
-the answer says which unit matched."""
+compared folded (diacritics, đ and case) — exact first (an indexed lookup), then rapidfuzz above a
+threshold over every spelling (a scan, only when no spelling matches exactly) — and the answer says
+which unit matched."""
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date
 
@@ -25,15 +27,16 @@ def match_unit(b: Backend, query: str) -> dict:
     q = fold(query or "")
     if not q:
         raise BadQuery("thiếu tên đơn vị")
+    spelled = b.units_spelled(q)  # the common case: one indexed lookup, no scan of every spelling
+    exact = sorted({uid for uid, _a, _n in spelled})
+    if len(exact) == 1:
+        uid, alias, name = spelled[0]
+        return {"id": uid, "name": name, "how": "exact", "score": 100.0, "matched": alias}
+    if len(exact) > 1:
+        keys = sorted({uid: name for uid, _a, name in spelled}.values())
+        raise Ambiguous(f"{query!r} khớp nhiều đơn vị: " + "; ".join(keys), keys)
     names = b.unit_names()
     display = b.unit_display()
-    exact = sorted({uid for uid, _a, f in names if f == q})
-    if len(exact) == 1:
-        alias = next(a for uid, a, f in names if uid == exact[0] and f == q)
-        return {"id": exact[0], "name": display[exact[0]], "how": "exact", "score": 100.0, "matched": alias}
-    if len(exact) > 1:
-        keys = sorted(display[u] for u in exact)
-        raise Ambiguous(f"{query!r} khớp nhiều đơn vị: " + "; ".join(keys), keys)
     best: dict[str, tuple[float, str]] = {}
     for uid, alias, f in names:
         s = max(fuzz.ratio(q, f), fuzz.token_sort_ratio(q, f))
@@ -101,6 +104,7 @@ def unit_tasks(b: Backend, unit: str, role: str | None = None, due_before: str |
     return {"unit": m, "items": items}
 
 
+@functools.lru_cache(maxsize=4096)  # labels repeat ("1", "2.1", "II.3"): a big unit's list splits each once
 def _label_key(label) -> tuple:
     return tuple(int(p) if p.isdigit() else 0 for p in re.split(r"[.~]", str(label or "0")))
 
