@@ -237,7 +237,7 @@ _CLAUSE_LINE = re.compile(r"[ \t|]*(?:Căn\s+cứ|Thực\s+hiện|Xét|Theo\s+đ
 def _clauses_end(body: str, lo: int, hi: int) -> int:
     """Where the opening clauses of a letter without sections end: at the first paragraph that is
     not a "Căn cứ / Thực hiện / Xét / Kính gửi" clause nor the continuation of one."""
-    pos, ended = lo, True
+    ended = True
     for m in re.finditer(r"[^\n]*\n?", body[lo:hi]):
         line = m.group(0)
         if not line.strip():
@@ -249,7 +249,6 @@ def _clauses_end(body: str, lo: int, hi: int) -> int:
             return start
         if re.search(r"[;.:]\s*$", line) or line.strip().startswith("-"):
             ended = True
-        pos = lo + m.end()
     return hi
 
 

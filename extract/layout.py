@@ -31,7 +31,6 @@ def mask_furniture(t: Text) -> tuple[int, int] | None:
         for m in pat.finditer(text):
             t.mask(m.start(), m.end(), "boilerplate")
     for m in _PAGE_NUMBER.finditer(text):
-        prev = text.rfind("\n", 0, max(0, m.start() - 1))
         if _blank_around(text, m.start(), m.end()):
             t.mask(m.start(), m.end(), "page")
     web = _WEB_TITLE.match(text)

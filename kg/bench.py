@@ -11,7 +11,7 @@ import os
 import platform
 import random
 import re
-import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -34,15 +34,30 @@ def _kg() -> list[str]:
     return [sys.executable, "-m", "kg"]
 
 
+# Runs one command and prints its wall time, peak RSS (KiB) and exit code. A child's ru_maxrss seen
+# from a large parent includes the parent's resident memory at fork time (Linux carries the high-water
+# mark across fork and exec), so commands are started from this small process instead.
+LAUNCHER = r"""
+import os, subprocess, sys, time
+t0 = time.perf_counter()
+p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+err = p.stderr.read()
+_, status, usage = os.wait4(p.pid, 0)
+print(time.perf_counter() - t0, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+sys.stderr.write(err.decode(errors="replace")[-500:])
+"""
+
+
 def _child_run(args: list[str], env=None) -> tuple[float, int]:
-    """Wall time and peak RSS (KiB) of a child process; RSS read with wait4 so only that child counts."""
-    t0 = time.perf_counter()
-    p = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    _, status, usage = os.wait4(p.pid, 0)
-    dt = time.perf_counter() - t0
-    if os.waitstatus_to_exitcode(status) not in (0, 1):
-        raise RuntimeError(f"{' '.join(args)} failed: {p.stderr.read().decode(errors='replace')[-500:]}")
-    return dt, usage.ru_maxrss
+    """Wall time and peak RSS (KiB) of a command run as a child of the launcher."""
+    p = subprocess.run([sys.executable, "-c", LAUNCHER, *args], capture_output=True, text=True, env=env)
+    try:
+        dt, rss, code = p.stdout.split()
+    except ValueError:
+        raise RuntimeError(f"{' '.join(args)} failed: {p.stderr[-500:]}") from None
+    if int(code) not in (0, 1, 3):
+        raise RuntimeError(f"{' '.join(args)} failed (exit {code}): {p.stderr[-500:]}")
+    return float(dt), int(rss)
 
 
 def corpus_files(folder: Path) -> list[Path]:
@@ -59,19 +74,13 @@ def regex_scan(files: list[Path]) -> tuple[float, int]:
 
 def measure(folder: Path, workers: int, queries: int = 300, seed: int = 1) -> dict:
     """All figures for one generated corpus folder."""
-    from kg.store import SqliteBackend
-    from queries.backend import QueryError
-    from queries.cites import cites as q_cites
-    from queries.lineage import impact as q_impact, trace as q_trace
-    from queries.registry import unit_tasks as q_tasks
-    from queries.search import search as q_search
-
     from .cli_extract import _extract_one, iter_results
 
     files = corpus_files(folder)
     size = sum(p.stat().st_size for p in files)
     out: dict = {"documents": len(files), "bytes": size}
 
+    regex_scan(files)  # once to read the files into the page cache: both sides then read warm bytes
     t_regex, _ = regex_scan(files)
     out["regex_mb_s"] = size / 1e6 / t_regex
 
@@ -84,6 +93,16 @@ def measure(folder: Path, workers: int, queries: int = 300, seed: int = 1) -> di
     out["extract_vs_regex"] = t_regex / t_extract
 
     tmp = Path(tempfile.mkdtemp(prefix="kg-bench-db-"))
+    try:  # the stores of a 100,000-document run take ~16 GB: never left behind
+        _ingest_and_query(folder, files, out, t_extract, workers, queries, seed, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return out
+
+
+def _ingest_and_query(folder: Path, files: list[Path], out: dict, t_extract: float, workers: int, queries: int,
+                      seed: int, tmp: Path) -> None:
+    """Ingest with one and with all processes into stores under `tmp`, then query latency and cold start."""
     env = dict(os.environ)
     builds = {}
     for n in sorted({1, workers}):
@@ -99,47 +118,64 @@ def measure(folder: Path, workers: int, queries: int = 300, seed: int = 1) -> di
     out["ingest_speedup"] = builds[1][0] / builds[workers][0]
     out["build_peak_rss_mb"] = max(r for _, r in builds.values()) / 1024
     db = tmp / f"w{workers}.sqlite"
+    out["latency_ms"], key = latencies(db, queries, seed)
+    out.update(cold_start(db, key))
 
-    # query latency, in-process, over varied arguments drawn from the store itself
+
+# the search words of the latency loop: common and rare, with and without diacritics
+WORDS = ["kế hoạch", "chuyển đổi số", "giao duc", "quyet dinh", "nghị quyết", "đào tạo", "phòng", "thực hiện",
+         "ngân sách", "tuyên truyền", "hội nhập", "dữ liệu", "an toàn", "y te", "khoa hoc"]
+
+
+def latencies(db: Path, queries: int, seed: int, clock=time.perf_counter) -> tuple[dict, str]:
+    """Per question kind, `queries` questions over arguments drawn from the store itself, timed one
+    by one in this process (wall clock, or `time.process_time`, steadier on a shared machine);
+    returns the percentiles and a key for the cold start."""
+    from kg.store import SqliteBackend
+    from queries.backend import QueryError
+    from queries.cites import cites as q_cites
+    from queries.lineage import impact as q_impact, trace as q_trace
+    from queries.registry import unit_tasks as q_tasks
+    from queries.search import search as q_search
+
     rnd = random.Random(seed)
     b = SqliteBackend(db)
     docs = [r["key"] for r in b._all("SELECT key FROM documents WHERE in_corpus = 1")]
     cited = [r["key"] for r in b._all("SELECT key FROM documents WHERE in_corpus = 0")]
     tasks = [r["key"] for r in b._all("SELECT key FROM tasks")]
     unit_names = [r["name"] for r in b._all("SELECT name FROM units")]
-    words = ["kế hoạch", "chuyển đổi số", "giao duc", "quyet dinh", "nghị quyết", "đào tạo", "phòng", "thực hiện",
-             "ngân sách", "tuyên truyền", "hội nhập", "dữ liệu", "an toàn", "y te", "khoa hoc"]
     plan = {
         "trace": lambda: q_trace(b, rnd.choice(tasks + docs)),
         "impact": lambda: q_impact(b, rnd.choice(cited or docs)),
         "tasks": lambda: q_tasks(b, rnd.choice(unit_names)),
         "cites": lambda: q_cites(b, rnd.choice(cited or docs)),
-        "search": lambda: q_search(b, rnd.choice(words)),
+        "search": lambda: q_search(b, rnd.choice(WORDS)),
     }
     lat = {}
-    for name, fn in plan.items():
-        xs = []
-        for _ in range(queries):
-            t0 = time.perf_counter()
-            try:
-                fn()
-            except QueryError:  # a not-found key still costs a lookup: time it all the same
-                pass
-            xs.append((time.perf_counter() - t0) * 1000)
-        lat[name] = {"p50": _pct(xs, 50), "p95": _pct(xs, 95), "p99": _pct(xs, 99)}
-    out["latency_ms"] = lat
-    b.close()
+    try:
+        for name, fn in plan.items():
+            xs = []
+            for _ in range(queries):
+                t0 = clock()
+                try:
+                    fn()
+                except QueryError:  # a not-found key still costs a lookup: time it all the same
+                    pass
+                xs.append((clock() - t0) * 1000)
+            lat[name] = {"p50": _pct(xs, 50), "p95": _pct(xs, 95), "p99": _pct(xs, 99), "max": max(xs)}
+    finally:
+        b.close()
+    return lat, rnd.choice(tasks or docs)
 
-    key = rnd.choice(tasks or docs)
-    cold = []
-    rss = 0
-    for _ in range(3):
+
+def cold_start(db: Path, key: str, runs: int = 3) -> dict:
+    """`kg trace KEY --db DB --json` as a whole process: best and median wall time, peak RSS."""
+    times, rss = [], 0
+    for _ in range(runs):
         dt, r = _child_run(_kg() + ["trace", key, "--db", str(db), "--json"])
-        cold.append(dt)
+        times.append(dt)
         rss = max(rss, r)
-    out["cold_start_s"] = min(cold)
-    out["query_peak_rss_mb"] = rss / 1024
-    return out
+    return {"cold_start_s": min(times), "cold_start_median_s": statistics.median(times), "query_peak_rss_mb": rss / 1024}
 
 
 def run(sizes: list[int], seed: int, workers: int, queries: int, keep: Path | None = None, progress=print) -> dict:

@@ -891,7 +891,7 @@ class Composer:
 
     # --- I. purpose --------------------------------------------------------------------------------
     def purpose(self, doc: Doc, wr: Writer) -> None:
-        rng, w = self.rng, self.w
+        rng = self.rng
         s = doc.theme["short"]
         dash = "- " if rng.random() < 0.6 else ""
         wr.line("1. Mục đích")

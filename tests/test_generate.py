@@ -154,3 +154,30 @@ def report(tmp_path_factory):
 def test_extraction_scores_on_generated_plans_as_on_the_seeds(report, category):
     f1 = report.overall[category].f1
     assert f1 >= TARGETS[category], f"{category}: F1 {f1:.3f} < {TARGETS[category]}\n{report.table()}"
+
+
+def test_bench_run_reports_every_figure_and_leaves_no_store_behind(tmp_path):
+    """`kg bench run` on a small generated corpus: every figure of the targets is measured (positive
+    and finite), and the stores it builds (~16 GB at 100,000 documents) are removed afterwards."""
+    import math
+    import os
+    import subprocess
+    import sys
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {**os.environ, "TMPDIR": str(scratch)}
+    p = subprocess.run([sys.executable, "-m", "kg", "bench", "run", "--docs", "40", "--queries", "10", "--workers", "2",
+                        "--dir", str(tmp_path / "corpora"), "--json"], capture_output=True, text=True, env=env,
+                       timeout=600, cwd=Path(__file__).resolve().parents[1])
+    assert p.returncode == 0, p.stderr
+    res = json.loads(p.stdout)
+    (run,) = res["runs"]
+    assert run["documents"] == 40 and run["bytes"] > 100_000
+    figures = [run[k] for k in ("regex_mb_s", "extract_mb_s", "extract_docs_s", "extract_vs_regex", "ingest_docs_s_1",
+                                "ingest_docs_s_all", "ingest_speedup", "build_peak_rss_mb", "cold_start_s",
+                                "query_peak_rss_mb")]
+    figures += [v for lat in run["latency_ms"].values() for v in lat.values()]
+    assert all(math.isfinite(x) and x > 0 for x in figures), run
+    assert set(run["latency_ms"]) == {"trace", "impact", "tasks", "cites", "search"}
+    assert not list(scratch.glob("kg-bench-db-*"))  # the benchmark's stores are gone
