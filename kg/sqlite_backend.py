@@ -258,15 +258,16 @@ class SqliteBackend:
             "SELECT unit_id, alias, folded FROM unit_aliases ORDER BY unit_id, alias")]
 
     def unit_work(self, unit_id: str) -> list[dict]:
-        """Tasks and responsibilities of a unit, with its role in each."""
-        return self._all(
+        """Tasks and responsibilities of a unit, with its role in each: rows read by column name
+        (sqlite3.Row, not copied into dicts: a generic unit has tens of thousands at 100k documents)."""
+        return self.conn.execute(
             "SELECT e.rel, t.id, t.key, t.label, t.title, t.deadline, t.deadline_start, t.deadline_end, t.ord, "
             "d.id AS doc_id, d.key AS document FROM edges e JOIN tasks t ON t.id = e.dst JOIN documents d ON d.id = t.doc_id "
             "WHERE e.src = ? AND e.rel IN ('LEADS','SUPPORTS','EXECUTES') "
             "UNION ALL "
             "SELECT e.rel, r.id, r.key, r.label, r.title, NULL, NULL, NULL, r.ord + 100000, d.id, d.key "
             "FROM edges e JOIN responsibilities r ON r.id = e.dst JOIN documents d ON d.id = r.doc_id "
-            "WHERE e.src = ? AND e.rel = 'RESPONSIBLE_FOR' ORDER BY 11, 9, 1", (unit_id, unit_id))
+            "WHERE e.src = ? AND e.rel = 'RESPONSIBLE_FOR' ORDER BY 11, 9, 1", (unit_id, unit_id)).fetchall()
 
     # --- citations --------------------------------------------------------------------------------
     def mentions(self, target_ids) -> list[dict]:

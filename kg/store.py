@@ -71,7 +71,7 @@ CREATE TABLE persons(id TEXT PRIMARY KEY, name TEXT NOT NULL, title TEXT, body T
 CREATE TABLE edges(id INTEGER PRIMARY KEY, src TEXT NOT NULL, dst TEXT NOT NULL, rel TEXT NOT NULL,
                    implied INTEGER NOT NULL DEFAULT 0, via TEXT, file TEXT, start INTEGER, "end" INTEGER,
                    sentence TEXT);
-CREATE INDEX edges_src ON edges(src, rel);
+CREATE INDEX edges_src ON edges(src, rel, dst);  -- covering: a unit's work is read without the edge rows
 CREATE INDEX edges_dst ON edges(dst, rel);
 CREATE TABLE refs(citing TEXT NOT NULL, target TEXT NOT NULL, key TEXT NOT NULL, status TEXT NOT NULL,
                   relations TEXT, mentions INTEGER, PRIMARY KEY(citing, target)) WITHOUT ROWID;
