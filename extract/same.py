@@ -104,15 +104,20 @@ def same_links(keys: list[tuple], body) -> dict[int, int]:
     return partner
 
 
+def same_key(doc: dict) -> tuple:
+    """What same_links compares of a record's document fields."""
+    return (ident(doc["number"]) if doc.get("number") else None, fold(doc.get("title") or ""), doc.get("doc_type"),
+            fold(doc.get("issuer") or ""))
+
+
+def mark_same(docs: list[dict], files: list[str], text) -> None:
+    """Set same_as on the document dicts (in run order) that are the same document as another of the
+    run: the file of the first such one. text(i) = record i's text (at least its first 20,000 letters)."""
+    for i, j in same_links([same_key(d) for d in docs], lambda i: fold(text(i)[:20000])).items():
+        if not docs[i].get("same_as"):
+            docs[i]["same_as"] = files[j]
+
+
 def link_same(records: list[dict]) -> None:
-    """Set document.same_as on records (in run order) that are the same document as another record
-    of the run: the first such record."""
-    keys = []
-    for r in records:
-        d = r["document"]
-        keys.append((ident(d["number"]) if d.get("number") else None, fold(d.get("title") or ""), d.get("doc_type"),
-                     fold(d.get("issuer") or "")))
-    for i, j in same_links(keys, lambda i: fold(records[i].get("text", "")[:20000])).items():
-        d = records[i]["document"]
-        if not d.get("same_as"):
-            d["same_as"] = records[j]["file"]
+    """mark_same on whole records."""
+    mark_same([r["document"] for r in records], [r["file"] for r in records], lambda i: records[i].get("text", ""))

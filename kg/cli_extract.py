@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures
+import functools
 import hashlib
 import json
 import os
@@ -20,7 +21,7 @@ from extract import scoring
 
 from .digest import digest
 from .inputs import iter_inputs
-from extract.same import link_same
+from extract.same import link_same, mark_same
 
 
 class Skipped(click.ClickException):
@@ -120,15 +121,49 @@ def extract_many(paths, progress: bool = False, workers: int | None = None) -> t
 
     Large inputs are spread over worker processes (extraction is CPU-bound pure Python)."""
     files, bad = iter_inputs(paths)
-    workers = default_workers() if workers is None else max(1, workers)
-    records = []
-    show = progress and len(files) > 20 and sys.stderr.isatty()
-    with click.progressbar(length=len(files), label="extract", file=sys.stderr) if show else NullBar() as bar:
-        for f, status, value in iter_results(files, _extract_one, workers):
-            _collect(f, status, value, records, bad)
-            bar.update(1)
+    records = _gather(files, _extract_one, workers, progress, bad)
     link_same(records)
     return records, bad
+
+
+def _gather(files: list[Path], fn, workers: int | None, progress: bool, bad: list) -> list:
+    """fn's value for every file it reads, in input order; (path, problem) added to bad for the others."""
+    workers = default_workers() if workers is None else max(1, workers)
+    values: list = []
+    show = progress and len(files) > 20 and sys.stderr.isatty()
+    with click.progressbar(length=len(files), label="extract", file=sys.stderr) if show else NullBar() as bar:
+        for f, status, value in iter_results(files, fn, workers):
+            _collect(f, status, value, values, bad)
+            bar.update(1)
+    return values
+
+
+def _extract_serialised(path: Path, with_text: bool = False) -> tuple[str, object]:
+    """One file -> ("ok", (file, document, start of text, [(field, JSON)])): every field but the
+    document serialised where the record is (a worker, for large inputs), so the parent neither
+    unpickles nor serialises the bulk of a record. The document's JSON waits for same_as, which
+    needs the whole run."""
+    status, rec = _extract_one(path)
+    if status != "ok":
+        return status, rec
+    fields = [(k, None if k == "document" else json.dumps(v, ensure_ascii=False)) for k, v in public(rec, with_text).items()]
+    return "ok", (rec["file"], rec["document"], rec.get("text", "")[:20000], fields)
+
+
+def write_json_array(paths, out, with_text: bool = False, workers: int | None = None, progress: bool = False) -> list:
+    """`kg extract --json`: the JSON array of the records, written as extract_many's records would
+    be by json.dumps, to the byte; returns the skipped inputs."""
+    files, bad = iter_inputs(paths)
+    items = _gather(files, functools.partial(_extract_serialised, with_text=with_text), workers, progress, bad)
+    mark_same([it[1] for it in items], [it[0] for it in items], lambda i: items[i][2])
+    out.write("[")
+    for n, (_file, doc, _head, fields) in enumerate(items):
+        if n:
+            out.write(",\n")
+        body = ", ".join(f"{json.dumps(k)}: {json.dumps(doc, ensure_ascii=False) if v is None else v}" for k, v in fields)
+        out.write("{" + body + "}")
+    out.write("]\n")
+    return bad
 
 
 class ExtractionFailed(Exception):
@@ -208,17 +243,12 @@ def public(rec: dict, with_text: bool = False) -> dict:
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="Worker processes (default: all cores for large inputs).")
 def extract_cmd(paths, as_json, with_text, workers):
     """Extract records from files or folders (no store is written)."""
-    records, bad = extract_many(paths, progress=True, workers=workers)
-    report_skipped(bad)
     if as_json:
-        out = sys.stdout
-        out.write("[")
-        for i, r in enumerate(records):  # streamed: no second copy of a large corpus in memory
-            if i:
-                out.write(",\n")
-            out.write(json.dumps(public(r, with_text), ensure_ascii=False))
-        out.write("]\n")
+        bad = write_json_array(paths, sys.stdout, with_text, workers, progress=True)
+        report_skipped(bad)
     else:
+        records, bad = extract_many(paths, progress=True, workers=workers)
+        report_skipped(bad)
         for r in records:
             d = r["document"]
             click.echo(f"{r['file']}: {d['doc_type'] or '?'} {d['number'] or '(không số)'} — "

@@ -152,3 +152,29 @@ def test_numbered_records_whose_titles_begin_alike_are_not_paired():
     link_same(recs)
     assert time.perf_counter() - t0 < 20
     assert not any(_same_as(recs))
+
+
+@pytest.mark.parametrize("workers, with_text", [(1, False), (2, True)])
+def test_kg_extract_json_is_json_dumps_of_the_records_to_the_byte(tmp_path, workers, with_text):
+    """`kg extract --json` serialises each record where it is extracted (a worker) and sets same_as
+    after the run: its output must be what json.dumps of extract_many's records gives, same_as
+    included (seeds 000 and 001), with a skipped input among them and enough files for workers."""
+    import io
+    import json
+
+    from kg.cli_extract import PARALLEL_MIN_FILES, public, write_json_array
+
+    files = sorted(CORPUS.glob("*.txt"))
+    for n in range(PARALLEL_MIN_FILES // len(files) + 1):  # copies under other names: links among them too
+        for f in files:
+            (tmp_path / f"c{n}_{f.name}").write_bytes(f.read_bytes())
+    (tmp_path / "empty.txt").write_bytes(b"")
+    paths = [*files, tmp_path]
+    records, bad = extract_many(paths, workers=workers)
+    expected = "[" + ",\n".join(json.dumps(public(r, with_text), ensure_ascii=False) for r in records) + "]\n"
+    out = io.StringIO()
+    assert write_json_array(paths, out, with_text=with_text, workers=workers) == bad
+    assert [p for p, _ in bad] == [str(tmp_path / "empty.txt")]
+    assert out.getvalue() == expected
+    got = json.loads(out.getvalue())
+    assert got[0]["document"]["same_as"] == "001_2e8f673e01760864.txt" and ("text" in got[0]) == with_text
