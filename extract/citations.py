@@ -99,6 +99,20 @@ def ident(key: str) -> str:
     return k
 
 
+def symbol_year(key: str | None) -> str | None:
+    """The year printed in a state symbol ("70/2024/QĐ-UBND" -> "2024")."""
+    if not key:
+        return None
+    m = re.match(r"\s*\d[\d.]*\s*/\s*((?:19|20)\d{2})\s*/", key)
+    return m.group(1) if m else None
+
+
+def year_of(date: str | None, key: str | None) -> str | None:
+    """A document's year: of its date, else the one its symbol prints. Administrative numbers
+    restart every year, so one number of one issuer in two years is two documents."""
+    return (date or "")[:4] or symbol_year(key)
+
+
 def parse_symbol(m: re.Match) -> tuple[list[str], str, list[str], str | None, bool, str | None]:
     """(keys, type code, issuer codes, year, party?, alt key) for one symbol match. The groups depend
     on the matched text alone, and the same symbols recur across a corpus: parsed once each."""

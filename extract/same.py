@@ -1,13 +1,14 @@
 """Two sources of one document (a PDF extraction and a web copy): same number, or same title and text.
 
-The pairs looked at: records sharing a number, and records of one type whose titles share their
-first or last BLOCK_CHARS letters (titles at least 95% alike do). Listing every pair of a title
-block is quadratic on a corpus of plans whose titles begin alike ("Triển khai thực hiện kế hoạch
-..."): 1.6 million pairs at 10,000 records, ~200 million at 100,000. A title block decides only
-for a record without a number (two numbers decide by themselves), so a block is searched only for
-its records without a number (rapidfuzz scores the titles in C), no pair is listed, and a text is
-read only for the pairs whose titles match. tests/test_same_links.py checks the result against the
-rule written pair by pair."""
+Two records of one number are one document unless their issuers or years differ (administrative
+numbers restart every year). The pairs looked at: records sharing a number, and records of one
+type whose titles share their first or last BLOCK_CHARS letters (titles at least 95% alike do).
+Listing every pair of a title block is quadratic on a corpus of plans whose titles begin alike
+("Triển khai thực hiện kế hoạch ..."): 1.6 million pairs at 10,000 records, ~200 million at
+100,000. A title block decides only for a record without a number (two numbers decide by
+themselves), so a block is searched only for its records without a number (rapidfuzz scores the
+titles in C), no pair is listed, and a text is read only for the pairs whose titles match.
+tests/test_same_links.py checks the result against the rule written pair by pair."""
 from __future__ import annotations
 
 import functools
@@ -15,7 +16,7 @@ from collections import defaultdict
 
 from rapidfuzz import fuzz, process
 
-from .citations import ident
+from .citations import ident, year_of
 from .units import fold
 
 BLOCK_CHARS = 24
@@ -38,14 +39,19 @@ def _scores(scorer, a: list[str], b: list[str], threshold: int) -> list[bool]:
     return [x >= threshold for x in got.tolist()]
 
 
-def _issuers_conflict(a: str, b: str) -> bool:
+def _conflict(a: str | None, b: str | None) -> bool:
+    """Two issuers, or two years, both known and different: two documents (numbers restart yearly)."""
     return bool(a and b and a != b)
+
+
+def _apart(a: tuple, b: tuple) -> bool:
+    return _conflict(a[3], b[3]) or _conflict(a[4], b[4])
 
 
 def same_links(keys: list[tuple], body) -> dict[int, int]:
     """{i: j}: record i is the same document as record j, j the first such record in run order.
 
-    keys[i] = (ident of the number or None, folded title, doc type, folded issuer), in run order;
+    keys[i] = same_key(document of record i), in run order;
     body(i) = the folded start of record i's text (fold(text[:20000])), asked only when needed."""
     partner: dict[int, int] = {}
 
@@ -60,7 +66,7 @@ def same_links(keys: list[tuple], body) -> dict[int, int]:
             by_number[k[0]].append(i)
     blocks: dict[tuple, list[int]] = defaultdict(list)
     if any(not k[0] and k[1] for k in keys):
-        for i, (_num, title, doc_type, _issuer) in enumerate(keys):
+        for i, (_num, title, doc_type, *_rest) in enumerate(keys):
             if title:
                 letters = "".join(ch for ch in title if ch.isalnum())
                 blocks[("head", doc_type, letters[:BLOCK_CHARS])].append(i)
@@ -68,7 +74,7 @@ def same_links(keys: list[tuple], body) -> dict[int, int]:
     for idxs in by_number.values():
         for x, i in enumerate(idxs):
             for j in idxs[x + 1:]:
-                if not _issuers_conflict(keys[i][3], keys[j][3]):
+                if not _apart(keys[i], keys[j]):
                     link(i, j)
 
     # a record without a number and the records of its title blocks: the titles, then the texts,
@@ -89,7 +95,7 @@ def same_links(keys: list[tuple], body) -> dict[int, int]:
                     continue
                 seen.add((i, j))
                 a, b = keys[i], keys[j]  # one of them has no number: no number conflict, no number match
-                if not _issuers_conflict(a[3], b[3]) and fuzz.ratio(a[1], b[1]) >= 95:
+                if not _apart(a, b) and fuzz.ratio(a[1], b[1]) >= 95:
                     pairs.append((i, j))
     text = functools.lru_cache(maxsize=4 * TEXT_BATCH)(body)
     pairs.sort()
@@ -105,9 +111,11 @@ def same_links(keys: list[tuple], body) -> dict[int, int]:
 
 
 def same_key(doc: dict) -> tuple:
-    """What same_links compares of a record's document fields."""
-    return (ident(doc["number"]) if doc.get("number") else None, fold(doc.get("title") or ""), doc.get("doc_type"),
-            fold(doc.get("issuer") or ""))
+    """What same_links compares of a record's document fields: (ident of the number or None, folded
+    title, doc type, folded issuer, year or None)."""
+    num = doc.get("number")
+    return (ident(num) if num else None, fold(doc.get("title") or ""), doc.get("doc_type"),
+            fold(doc.get("issuer") or ""), year_of(doc.get("issued_date"), num))
 
 
 def mark_same(docs: list[dict], files: list[str], text) -> None:

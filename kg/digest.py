@@ -20,7 +20,7 @@ import zlib
 
 from extract import tables
 from extract import units as units_mod
-from extract.citations import ident
+from extract.same import same_key
 from extract.units import fold
 
 from .identity import ffold, key_id, qualify_labels, source_rank
@@ -189,11 +189,9 @@ def summary(rec: dict) -> dict:
     doc = {f: d.get(f) for f in DOC_FIELDS if f in d}
     if "recipients" in doc and doc["recipients"] is not None:
         doc["recipients"] = list(doc["recipients"])
-    num = d.get("number")
     return {"file": rec["file"], "sha256": rec.get("sha256"), "version": rec.get("schema_version"), "document": doc,
             "rank": source_rank(rec), "refs": refs,
-            "link": (ident(num) if num else None, fold(d.get("title") or ""), d.get("doc_type"),
-                     fold(d.get("issuer") or ""))}
+            "link": same_key(d)}
 
 
 def facts(rec: dict) -> dict:

@@ -158,15 +158,20 @@ class World:
         self.prov_names = {p.name for p in self.places}
 
     # --- numbers -------------------------------------------------------------------------------
-    def number(self, code: str, *, year: int | None = None, party: str | None = None, hi: int = 999) -> str:
+    def number(self, code: str, *, year: int | None = None, party: str | None = None, hi: int = 999,
+               step: int | None = None) -> str:
         """A fresh number/symbol: "1234/KH-UBND", "29/2024/NĐ-CP", "57-NQ/TW" (party=type code).
 
         Numbers of one symbol (and year, where the symbol carries it) grow by small random steps
-        from a random start, as a register does: unique without remembering the keys."""
+        (at most `step`) from a random start, as a register does: unique without remembering the
+        keys. No register reaches six digits (extraction rightly reads none): the plans' registers
+        step by one, so a corpus holds up to ~180,000 plans (KH-UBND is ~55% of them)."""
         rng = self.rng
         k = (code, party, year)
         n = self.counters.get(k)
-        n = rng.randint(1, max(2, hi // 10)) if n is None else n + rng.randint(1, 3 if hi <= 100 else 9)
+        n = rng.randint(1, max(2, hi // 10)) if n is None else n + rng.randint(1, step or (3 if hi <= 100 else 9))
+        if n > 99_999:
+            raise ValueError(f"the register of {code} is full (99,999 numbers): generate fewer documents")
         self.counters[k] = n
         num = f"{n:02d}"
         if party:
@@ -1277,7 +1282,7 @@ class Generator:
         if parent is not None:
             date = max(date, parent.date + dt.timedelta(days=rng.randint(7, 45)))
         doc = Doc(w.number("KH-" + (body.code if body.kind in ("ministry", "dept") else "UBND"),
-                           hi=200 if body.kind == "ministry" else 999),
+                           hi=200 if body.kind == "ministry" else 999, step=1),
                   "Kế hoạch", "Kế hoạch", date, body, "", parent=parent, theme=theme, level=level,
                   link=rng.choice(("thực hiện", "về thực hiện", "triển khai", "về triển khai thực hiện",
                                    "triển khai thực hiện")))

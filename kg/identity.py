@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from extract import tables
-from extract.citations import SYMBOL, ident, parse_symbol
+from extract.citations import SYMBOL, ident, parse_symbol, symbol_year, year_of
 from extract.units import fold
 
 __all__ = ["fold", "ident", "ffold", "lookup_norm", "issuer_matters", "symbol_year", "parse_task_id",
@@ -111,18 +111,6 @@ def issuer_matters(key: str | None) -> bool:
         if ic is None or ic.scope not in ("national", "party"):
             return True
     return False
-
-
-def symbol_year(key: str | None) -> str | None:
-    """The year printed in a state symbol ("70/2024/QĐ-UBND" -> "2024")."""
-    if not key:
-        return None
-    m = re.match(r"\s*\d[\d.]*\s*/\s*((?:19|20)\d{2})\s*/", key)
-    return m.group(1) if m else None
-
-
-def year_of(date: str | None, key: str | None) -> str | None:
-    return (date or "")[:4] or symbol_year(key)
 
 
 def issuer_compatible(a: str | None, b: str | None) -> bool:

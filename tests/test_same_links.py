@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import random
+import re
 from collections import defaultdict
 
 import pytest
@@ -30,7 +31,8 @@ def _spec_link_same(records: list[dict]) -> None:
         d = r["document"]
         num = ident(d["number"]) if d.get("number") else None
         title = fold(d.get("title") or "")
-        keys.append((num, title, d.get("doc_type"), fold(d.get("issuer") or "")))
+        year = (d.get("issued_date") or "")[:4] or next(iter(re.findall(r"^\d+/(\d{4})/", d.get("number") or "")), "")
+        keys.append((num, title, d.get("doc_type"), fold(d.get("issuer") or ""), year))
         if num:
             blocks[("number", num)].append(i)
         if title:
@@ -48,6 +50,8 @@ def _spec_link_same(records: list[dict]) -> None:
             continue  # two stated numbers that differ are two documents, however alike the text
         if a[3] and b[3] and a[3] != b[3]:
             continue  # so are two issuers
+        if a[4] and b[4] and a[4] != b[4]:
+            continue  # and two years: administrative numbers restart every year
         same = bool(a[0] and a[0] == b[0])
         if not same and a[1] and a[2] == b[2] and fuzz.ratio(a[1], b[1]) >= 95:
             same = fuzz.ratio(body(i)[:6000], body(j)[:6000]) >= 80 or fuzz.partial_ratio(body(i)[:3000], body(j)) >= 90
@@ -119,6 +123,7 @@ def _synthetic(rng: random.Random, n: int) -> list[dict]:
             "issuer": rng.choice([None, "Ủy ban nhân dân tỉnh Bắc Ninh", "Ủy ban nhân dân tỉnh Nam Định",
                                   "UỶ BAN NHÂN DÂN TỈNH BẮC NINH"]),
             "doc_type": rng.choice([None, "Kế hoạch", "Quyết định"]),
+            "issued_date": rng.choice([None, None, "2024-03-01", "2024-11-30", "2025-03-01"]),
             "title": title or None, "same_as": None}})
     return recs
 
@@ -138,6 +143,25 @@ def test_the_first_linked_record_is_the_one_named():
         r["document"].update(number="5/KH-UBND", issuer=None)
     link_same(recs)
     assert _same_as(recs) == ["f001.txt", "f000.txt", "f000.txt"]
+
+
+def test_one_number_of_one_issuer_in_two_years_is_two_documents():
+    """Administrative numbers restart every year: "5/KH-UBND" of 2023 and of 2024 from one committee
+    are two plans; the same number in the same year, or with one date unknown, is one."""
+    def rec(i, date, number="5/KH-UBND"):
+        return {"file": f"y{i}.txt", "text": "Căn cứ Luật Tổ chức chính quyền địa phương; " * 20, "document": {
+            "number": number, "issuer": "Ủy ban nhân dân tỉnh Bắc Ninh", "doc_type": "Kế hoạch",
+            "issued_date": date, "title": "Kế hoạch triển khai chuyển đổi số", "same_as": None}}
+
+    recs = [rec(0, "2023-02-01"), rec(1, "2024-02-01"), rec(2, "2024-05-09"), rec(3, None)]
+    link_same(recs)
+    assert _same_as(recs) == ["y3.txt", "y2.txt", "y1.txt", "y0.txt"]
+    # the year a normative symbol prints counts when the date is unknown; a record without a number
+    # is not the same document as one of another year however alike its title and text
+    recs = [rec(0, None, "12/2023/QĐ-UBND"), rec(1, "2024-01-05", "12/2024/QĐ-UBND"),
+            rec(2, "2025-01-05", None), rec(3, "2023-06-01", None)]
+    link_same(recs)
+    assert _same_as(recs) == ["y3.txt", None, None, "y0.txt"]
 
 
 def test_numbered_records_whose_titles_begin_alike_are_not_paired():
