@@ -20,6 +20,8 @@ from .citations import ident, year_of
 from .units import fold
 
 BLOCK_CHARS = 24
+# the start of a text that same_links compares (the rest never decides)
+HEAD_CHARS = 20_000
 
 # a cutoff a hair below each threshold of the rule: never prunes a score that reaches the threshold
 _BELOW = {t: t - 0.01 for t in (80, 90, 95)}
@@ -52,7 +54,7 @@ def same_links(keys: list[tuple], body) -> dict[int, int]:
     """{i: j}: record i is the same document as record j, j the first such record in run order.
 
     keys[i] = same_key(document of record i), in run order;
-    body(i) = the folded start of record i's text (fold(text[:20000])), asked only when needed."""
+    body(i) = the folded start of record i's text (fold(text[:HEAD_CHARS])), asked only when needed."""
     partner: dict[int, int] = {}
 
     def link(i: int, j: int) -> None:
@@ -120,8 +122,8 @@ def same_key(doc: dict) -> tuple:
 
 def mark_same(docs: list[dict], files: list[str], text) -> None:
     """Set same_as on the document dicts (in run order) that are the same document as another of the
-    run: the file of the first such one. text(i) = record i's text (at least its first 20,000 letters)."""
-    for i, j in same_links([same_key(d) for d in docs], lambda i: fold(text(i)[:20000])).items():
+    run: the file of the first such one. text(i) = record i's text (at least its first HEAD_CHARS letters)."""
+    for i, j in same_links([same_key(d) for d in docs], lambda i: fold(text(i)[:HEAD_CHARS])).items():
         if not docs[i].get("same_as"):
             docs[i]["same_as"] = files[j]
 

@@ -21,7 +21,7 @@ from extract import scoring
 
 from .digest import digest
 from .inputs import iter_inputs
-from extract.same import link_same, mark_same
+from extract.same import HEAD_CHARS, link_same, mark_same
 
 
 class Skipped(click.ClickException):
@@ -147,7 +147,7 @@ def _extract_serialised(path: Path, with_text: bool = False) -> tuple[str, objec
     if status != "ok":
         return status, rec
     fields = [(k, None if k == "document" else json.dumps(v, ensure_ascii=False)) for k, v in public(rec, with_text).items()]
-    return "ok", (rec["file"], rec["document"], rec.get("text", "")[:20000], fields)
+    return "ok", (rec["file"], rec["document"], rec.get("text", "")[:HEAD_CHARS], fields)
 
 
 def write_json_array(paths, out, with_text: bool = False, workers: int | None = None, progress: bool = False) -> list:

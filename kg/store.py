@@ -26,7 +26,7 @@ from typing import Callable, Iterable
 from . import graph, search_index
 from .digest import digest, facts, pack, summary, unpack
 from .graph import COLUMNS
-from extract.same import same_links
+from extract.same import HEAD_CHARS, same_links
 from .spill import Spill
 
 SCHEMA_VERSION = 1
@@ -333,7 +333,7 @@ def _link(run: list[dict], fresh: dict, stored: dict, spill: Spill) -> None:
     from extract.units import fold
 
     def body(i: int) -> str:
-        return fold(spill.get("f:" + run[i]["file"])["text"][:20000])
+        return fold(spill.get("f:" + run[i]["file"])["text"][:HEAD_CHARS])
 
     keys = [stored[s["file"]]["link"] if s.get("stored") else s["link"] for s in run]
     for i, j in same_links(keys, body).items():
